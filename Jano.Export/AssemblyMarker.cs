@@ -1,0 +1,2 @@
+namespace Jano.Export;
+internal static class AssemblyMarker { }

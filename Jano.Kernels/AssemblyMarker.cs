@@ -1,0 +1,2 @@
+namespace Jano.Kernels;
+internal static class AssemblyMarker { }

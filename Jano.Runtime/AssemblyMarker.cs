@@ -1,0 +1,2 @@
+namespace Jano.Runtime;
+internal static class AssemblyMarker { }

@@ -1,0 +1,2 @@
+namespace Jano.Tests;
+public class SmokeTests { [Test] public void Builds() => Assert.That(1 + 1, Is.EqualTo(2)); }
