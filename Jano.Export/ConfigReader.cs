@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+
+namespace Jano.Export;
+
+/// <summary>Typed access to a diffusers config.json with errors that name the file and the field.</summary>
+internal sealed class ConfigReader(JsonObject root, string path)
+{
+    public ExportException Error(string field, string problem) =>
+        new($"{path}: field '{field}' {problem}");
+
+    public int Int(string field, int? fallback) =>
+        OptionalInt(field) ?? fallback ?? throw Error(field, "is missing");
+
+    public int? OptionalInt(string field)
+    {
+        var node = root[field];
+        if (node is null) return null;
+        try { return node.GetValue<int>(); }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            // JSON numbers like 32.0 are still whole numbers.
+            try
+            {
+                var d = node.GetValue<double>();
+                if (d == Math.Floor(d) && Math.Abs(d) < int.MaxValue) return (int)d;
+            }
+            catch (Exception) { }
+            throw Error(field, $"must be an integer, found {node.ToJsonString()}");
+        }
+    }
+
+    public double? OptionalDouble(string field)
+    {
+        var node = root[field];
+        if (node is null) return null;
+        try { return node.GetValue<double>(); }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            throw Error(field, $"must be a number, found {node.ToJsonString()}");
+        }
+    }
+
+    public bool? OptionalBool(string field)
+    {
+        var node = root[field];
+        if (node is null) return null;
+        try { return node.GetValue<bool>(); }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            throw Error(field, $"must be true or false, found {node.ToJsonString()}");
+        }
+    }
+
+    public string? String(string field, string? fallback)
+    {
+        var node = root[field];
+        if (node is null) return fallback;
+        try { return node.GetValue<string>(); }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            throw Error(field, $"must be a string, found {node.ToJsonString()}");
+        }
+    }
+
+    /// <summary>Rejects any value other than the one the exporter implements (missing means the default).</summary>
+    public void Require(string field, string expected, string fallback)
+    {
+        var value = String(field, fallback);
+        if (value != expected) throw Error(field, $"is '{value}'; only '{expected}' is supported");
+    }
+
+    public void RequireBool(string field, bool expected, bool fallback)
+    {
+        var value = OptionalBool(field) ?? fallback;
+        if (value != expected) throw Error(field, $"is {value.ToString().ToLowerInvariant()}; only {expected.ToString().ToLowerInvariant()} is supported");
+    }
+}

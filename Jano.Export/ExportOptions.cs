@@ -1,0 +1,13 @@
+namespace Jano.Export;
+
+public sealed record ExportOptions
+{
+    /// <summary>"flow-euler", "ddim" or null to read the checkpoint's scheduler config (else infer).</summary>
+    public string? Sampler { get; init; }
+    public double? Shift { get; init; }
+    public string? Name { get; init; }
+    public int? DefaultSteps { get; init; }
+    public double? DefaultGuidance { get; init; }
+    /// <summary>Progress lines ("writing block_03.pre.onnx"); null for silence.</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,74 @@
+namespace Jano.Export.Onnx;
+
+/// <summary>Op helpers: each emits the standard ONNX op(s) and returns the output value name.</summary>
+public sealed partial class OnnxGraphBuilder
+{
+    public string Add(string a, string b, string hint = "add") => Node("Add", hint, [a, b]);
+    public string Sub(string a, string b, string hint = "sub") => Node("Sub", hint, [a, b]);
+    public string Mul(string a, string b, string hint = "mul") => Node("Mul", hint, [a, b]);
+    public string MatMul(string a, string b, string hint = "matmul") => Node("MatMul", hint, [a, b]);
+    public string Sigmoid(string x, string hint = "sigmoid") => Node("Sigmoid", hint, [x]);
+    public string Sin(string x, string hint = "sin") => Node("Sin", hint, [x]);
+    public string Cos(string x, string hint = "cos") => Node("Cos", hint, [x]);
+
+    /// <summary>SiLU as x·sigmoid(x); ONNX Runtime fuses the pair into one kernel.</summary>
+    public string Silu(string x, string hint = "silu") => Mul(x, Sigmoid(x, hint + ".sigmoid"), hint);
+
+    /// <summary>GELU with the tanh approximation (opset 20 Gelu), as PyTorch's gelu(approximate="tanh").</summary>
+    public string GeluTanh(string x, string hint = "gelu") =>
+        Node("Gelu", hint, [x], OnnxAttribute.String("approximate", "tanh"));
+
+    /// <summary>LayerNormalization over the last axis without learned affine (scale 1, bias 0).</summary>
+    public string LayerNorm(string x, long width, float epsilon, string hint = "norm") =>
+        Node("LayerNormalization", hint, [x, FilledFloat(1f, width), FilledFloat(0f, width)],
+            OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", epsilon));
+
+    public string Reshape(string x, long[] shape, string hint = "reshape") =>
+        Node("Reshape", hint, [x, Int64Vector(shape)]);
+
+    public string Transpose(string x, long[] perm, string hint = "transpose") =>
+        Node("Transpose", hint, [x], OnnxAttribute.Ints("perm", perm));
+
+    public string Softmax(string x, long axis = -1, string hint = "softmax") =>
+        Node("Softmax", hint, [x], OnnxAttribute.Int("axis", axis));
+
+    public string Concat(IReadOnlyList<string> parts, long axis, string hint = "concat") =>
+        Node("Concat", hint, parts, OnnxAttribute.Int("axis", axis));
+
+    public string Unsqueeze(string x, long[] axes, string hint = "unsqueeze") =>
+        Node("Unsqueeze", hint, [x, Int64Vector(axes)]);
+
+    /// <summary>Splits <paramref name="x"/> into equal parts along <paramref name="axis"/>.</summary>
+    public string[] Split(string x, long axis, long[] sizes, IReadOnlyList<string> hints) =>
+        NodeMulti("Split", hints, [x, Int64Vector(sizes)], OnnxAttribute.Int("axis", axis));
+
+    /// <summary>x[..., start:end] along one axis.</summary>
+    public string Slice(string x, long axis, long start, long end, string hint = "slice") =>
+        Node("Slice", hint, [x, Int64Vector(start), Int64Vector(end), Int64Vector(axis)]);
+
+    /// <summary>
+    /// A linear layer y = x·Wᵀ + b with PyTorch's weight layout [out, in]. The weight is stored
+    /// transposed ([in, out]) so the graph is one MatMul plus one Add, which ONNX Runtime fuses.
+    /// </summary>
+    public string Linear(string x, float[] weight, float[]? bias, int inFeatures, int outFeatures, string name)
+    {
+        var transposed = TransposeMatrix(weight, outFeatures, inFeatures);
+        var w = Initializer(name + ".weight", transposed, inFeatures, outFeatures);
+        var y = MatMul(x, w, name + ".matmul");
+        if (bias is null) return y;
+        var b = Initializer(name + ".bias", bias, outFeatures);
+        return Add(y, b, name);
+    }
+
+    /// <summary>Row-major [rows, cols] → [cols, rows].</summary>
+    public static float[] TransposeMatrix(float[] m, int rows, int cols)
+    {
+        if (m.Length != (long)rows * cols)
+            throw new ArgumentException($"matrix has {m.Length} values, expected {rows}×{cols}");
+        var t = new float[m.Length];
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++)
+                t[(long)c * rows + r] = m[(long)r * cols + c];
+        return t;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using Jano.Runtime.Packages;
+
+namespace Jano.Export;
+
+/// <summary>
+/// Writes a package into a temporary sibling folder and moves it into place only when complete,
+/// so an interrupted export never leaves a half-written package where a good one was.
+/// </summary>
+public sealed class PackageFolder : IDisposable
+{
+    private readonly string _target;
+    private bool _committed;
+
+    public PackageFolder(string target)
+    {
+        _target = Path.GetFullPath(target);
+        if (System.IO.File.Exists(_target))
+            throw new ExportException($"{_target}: the output path is a file, not a folder");
+        if (Directory.Exists(_target) && Directory.EnumerateFileSystemEntries(_target).Any()
+            && !System.IO.File.Exists(Path.Combine(_target, ModelManifest.FileName)))
+            throw new ExportException($"{_target}: the output folder exists, is not empty and is not a model package; refusing to replace it");
+        var parent = Path.GetDirectoryName(_target)!;
+        Directory.CreateDirectory(parent);
+        WorkPath = Path.Combine(parent, $".{Path.GetFileName(_target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(WorkPath);
+    }
+
+    /// <summary>The folder to write into until <see cref="Commit"/>.</summary>
+    public string WorkPath { get; }
+
+    public string File(string relative) => Path.Combine(WorkPath, relative);
+
+    /// <summary>Hashes every file written so far (relative paths, sorted) for the manifest.</summary>
+    public List<PackageFile> Describe()
+    {
+        var files = new List<PackageFile>();
+        foreach (var path in Directory.EnumerateFiles(WorkPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            using var stream = System.IO.File.OpenRead(path);
+            var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+            files.Add(new PackageFile(Path.GetRelativePath(WorkPath, path).Replace('\\', '/'), hash, stream.Length));
+        }
+        return files;
+    }
+
+    public void Commit()
+    {
+        if (Directory.Exists(_target))
+        {
+            var old = _target + $".old.{Guid.NewGuid():N}";
+            Directory.Move(_target, old);
+            Directory.Move(WorkPath, _target);
+            Directory.Delete(old, recursive: true);
+        }
+        else
+        {
+            Directory.Move(WorkPath, _target);
+        }
+        _committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (!_committed && Directory.Exists(WorkPath)) Directory.Delete(WorkPath, recursive: true);
+    }
+}

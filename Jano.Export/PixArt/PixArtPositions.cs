@@ -1,0 +1,43 @@
+namespace Jano.Export.PixArt;
+
+/// <summary>
+/// The fixed 2-D sine-cosine position table of PixArt (diffusers' get_2d_sincos_pos_embed).
+/// Tokens are row-major over the (row, column) patch grid. The first half of each row encodes the
+/// column coordinate and the second half the row coordinate: diffusers builds the grid with
+/// meshgrid(w, h) and feeds grid[0] (which varies along columns) to the first half.
+/// </summary>
+public static class PixArtPositions
+{
+    public static float[] Table(int width, int gridSize, int baseSize, float interpolationScale)
+    {
+        if (width % 4 != 0) throw new ArgumentException($"position embedding width {width} must be a multiple of 4");
+        var table = new float[(long)gridSize * gridSize * width];
+        var half = width / 2;
+        for (var row = 0; row < gridSize; row++)
+        {
+            for (var col = 0; col < gridSize; col++)
+            {
+                var token = row * gridSize + col;
+                var span = table.AsSpan(token * width, width);
+                OneAxis(span[..half], Coordinate(col, gridSize, baseSize, interpolationScale));
+                OneAxis(span[half..], Coordinate(row, gridSize, baseSize, interpolationScale));
+            }
+        }
+        return table;
+    }
+
+    private static double Coordinate(int index, int gridSize, int baseSize, float interpolationScale) =>
+        index / ((double)gridSize / baseSize) / interpolationScale;
+
+    /// <summary>[sin(pos·ω_k) for k, cos(pos·ω_k) for k] with ω_k = 1/10000^(k/(E/2)).</summary>
+    private static void OneAxis(Span<float> destination, double position)
+    {
+        var quarter = destination.Length / 2;
+        for (var k = 0; k < quarter; k++)
+        {
+            var omega = 1.0 / Math.Pow(10000.0, k / (double)quarter);
+            destination[k] = (float)Math.Sin(position * omega);
+            destination[quarter + k] = (float)Math.Cos(position * omega);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using Jano.Export.Onnx;
+using Jano.Export.Onnx.Proto;
+
+namespace Jano.Export.PixArt;
+
+/// <summary>
+/// The graphs of a PixArt package. Symbolic dimensions: "batch", "tokens" (n: the prefix of tokens a
+/// step computes) and "text_tokens" (caption length). Every graph is float32 in and out.
+/// </summary>
+public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights)
+{
+    private const OnnxElementType F = OnnxElementType.Float;
+    private readonly PixArtGraphEmitter _emit = new(config, weights);
+    private int D => config.HiddenSize;
+
+    public ModelProto Embed()
+    {
+        var g = new OnnxGraphBuilder("embed");
+        var patches = g.Input("patches", F, "batch", "tokens", config.PatchInputWidth);
+        var positions = g.Input("positions", F, "tokens", D);
+        g.Output(_emit.Embed(g, patches, positions), "hidden", F, "batch", "tokens", D);
+        return g.Build("patch tokens + position rows → hidden");
+    }
+
+    public ModelProto Cond()
+    {
+        var g = new OnnxGraphBuilder("cond");
+        var t = g.Input("timestep", F, "batch");
+        var (tMod, tEmb) = _emit.Condition(g, t);
+        g.Output(tMod, "t_mod", F, "batch", 6 * D);
+        g.Output(tEmb, "t_emb", F, "batch", D);
+        return g.Build("timestep → modulation vectors");
+    }
+
+    public ModelProto Context()
+    {
+        var g = new OnnxGraphBuilder("context");
+        var text = g.Input("text_states", F, "batch", "text_tokens", config.CaptionChannels);
+        var caption = _emit.Caption(g, text);
+        for (var i = 0; i < config.NumLayers; i++)
+        {
+            var (k, v) = _emit.CrossKeyValues(g, i, caption);
+            g.Output(k, CrossKeyName(i), F, "batch", "text_tokens", D);
+            g.Output(v, CrossValueName(i), F, "batch", "text_tokens", D);
+        }
+        return g.Build("caption states → per-layer cross-attention keys and values");
+    }
+
+    public ModelProto Pre(int layer)
+    {
+        var g = new OnnxGraphBuilder($"block_{layer:D2}_pre");
+        var h = g.Input("hidden", F, "batch", "tokens", D);
+        var tMod = g.Input("t_mod", F, "batch", 6 * D);
+        var (q, k, v) = _emit.Pre(g, layer, h, tMod);
+        g.Output(q, "q", F, "batch", "tokens", D);
+        g.Output(k, "k", F, "batch", "tokens", D);
+        g.Output(v, "v", F, "batch", "tokens", D);
+        return g.Build("hidden + modulation → q, k, v");
+    }
+
+    public ModelProto Post(int layer)
+    {
+        var g = new OnnxGraphBuilder($"block_{layer:D2}_post");
+        var h = g.Input("hidden", F, "batch", "tokens", D);
+        var attention = g.Input("attention", F, "batch", "tokens", D);
+        var tMod = g.Input("t_mod", F, "batch", 6 * D);
+        var ck = g.Input("cross_k", F, "batch", "text_tokens", D);
+        var cv = g.Input("cross_v", F, "batch", "text_tokens", D);
+        g.Output(_emit.Post(g, layer, h, attention, tMod, ck, cv), "hidden_out", F, "batch", "tokens", D);
+        return g.Build("hidden + self-attention output + modulation + cross K/V → hidden");
+    }
+
+    public ModelProto Final()
+    {
+        var g = new OnnxGraphBuilder("final");
+        var h = g.Input("hidden", F, "batch", "tokens", D);
+        var tEmb = g.Input("t_emb", F, "batch", D);
+        g.Output(_emit.Final(g, h, tEmb), "patch_out", F, "batch", "tokens", config.PatchOutputWidth);
+        return g.Build("hidden + modulation → patch outputs");
+    }
+
+    /// <summary>
+    /// The whole transformer: sample [B, C, S, S], timestep [B], text_states [B, L, caption] →
+    /// out [B, C_out, S, S]. Patchify, positions and unpatchify are inside the graph.
+    /// </summary>
+    public ModelProto Model(float[] positions)
+    {
+        int s = config.SampleSize, p = config.PatchSize, grid = config.GridSize, c = config.InChannels, co = config.OutChannels;
+        var g = new OnnxGraphBuilder("model");
+        var sample = g.Input("sample", F, "batch", c, s, s);
+        var t = g.Input("timestep", F, "batch");
+        var text = g.Input("text_states", F, "batch", "text_tokens", config.CaptionChannels);
+
+        // [B, C, G, p, G, p] → [B, G, G, p, p, C] → [B, N, p·p·C]: tokens row-major, patch values (row, column, channel).
+        var split = g.Reshape(sample, [0, c, grid, p, grid, p], "sample_grid");
+        var patches = g.Reshape(g.Transpose(split, [0, 2, 4, 3, 5, 1], "patch_order"), [0, config.Tokens, config.PatchInputWidth], "patches");
+        var pos = g.Initializer("pos_embed", positions, config.Tokens, D);
+        var h = _emit.Embed(g, patches, pos);
+        var (tMod, tEmb) = _emit.Condition(g, t);
+        var caption = _emit.Caption(g, text);
+        var scale = 1f / MathF.Sqrt(config.HeadDim);
+        var scaleConst = g.FilledFloat(scale, 1);
+        for (var i = 0; i < config.NumLayers; i++)
+        {
+            var (ck, cv) = _emit.CrossKeyValues(g, i, caption);
+            var (q, k, v) = _emit.Pre(g, i, h, tMod);
+            var attention = _emit.Attention(g, g.Mul(q, scaleConst, $"transformer_blocks.{i}.q_scaled"), k, v, $"transformer_blocks.{i}.attn1");
+            h = _emit.Post(g, i, h, attention, tMod, ck, cv);
+        }
+        var outPatches = _emit.Final(g, h, tEmb);
+        var grid6 = g.Reshape(outPatches, [0, grid, grid, p, p, co], "out_grid");
+        var image = g.Reshape(g.Transpose(grid6, [0, 5, 1, 3, 2, 4], "out_order"), [0, co, s, s], "out_image");
+        g.Output(image, "out", F, "batch", co, s, s);
+        return g.Build("the whole PixArt transformer in one graph");
+    }
+
+    public static string CrossKeyName(int layer) => $"cross_k_{layer:D2}";
+    public static string CrossValueName(int layer) => $"cross_v_{layer:D2}";
+}

@@ -1,0 +1,29 @@
+using Jano.Export;
+using Jano.Export.PixArt;
+
+namespace Jano.Cli;
+
+public sealed class ExportCommand : ICommand
+{
+    public string Name => "export";
+    public string Usage => "jano export --checkpoint DIR --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X]";
+
+    public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var checkpoint = args.RequiredString("checkpoint");
+        var output = args.RequiredString("out");
+        var options = new ExportOptions
+        {
+            Sampler = args.String("sampler"),
+            Shift = args.Double("shift"),
+            Name = args.String("name"),
+            DefaultSteps = args.Int("steps"),
+            DefaultGuidance = args.Double("guidance"),
+            Log = stdout.WriteLine,
+        };
+        args.EnsureAllUsed();
+        var manifest = PixArtExporter.Export(checkpoint, output, options);
+        stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Dims.Tokens} tokens, {manifest.Files.Count} files");
+        return 0;
+    }
+}
