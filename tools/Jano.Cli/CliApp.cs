@@ -8,6 +8,7 @@ public static class CliApp
         new ExportCommand(),
         new InitRandomCommand(),
         new InfoCommand(),
+        new GenerateCommand(),
     }.ToDictionary(c => c.Name);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

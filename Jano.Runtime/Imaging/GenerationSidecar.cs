@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Jano.Runtime.IO;
+
+namespace Jano.Runtime.Imaging;
+
+/// <summary>The JSON written beside every image: what produced it and how long it took.</summary>
+public sealed record GenerationSidecar
+{
+    public required string Prompt { get; init; }
+    public required IReadOnlyList<long> Seeds { get; init; }
+    public required int Steps { get; init; }
+    public required double Guidance { get; init; }
+    public required string Sampler { get; init; }
+    public required string Method { get; init; }
+    public required string Package { get; init; }
+    public required string PackageSha256 { get; init; }
+    public required string Provider { get; init; }
+    public required SidecarTimings Timings { get; init; }
+    public string? Image { get; init; }
+
+    public static string PathFor(string imagePath) => Path.ChangeExtension(imagePath, ".json");
+
+    public void Save(string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+}
+
+public sealed record SidecarTimings(double TotalMs, double TextMs, double DenoiseMs, double MeanStepMs, double SessionMs, double AttentionMs, double OutsideSessionsShare);

@@ -1,0 +1,65 @@
+using Jano.Runtime.IO;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Jano.Runtime.Imaging;
+
+/// <summary>
+/// Turns model-space images [C, S, S] with values in [-1, 1] into PNG files: one channel as grayscale,
+/// three as RGB; values are mapped to 0..255 and clamped. Several images go side by side in a grid.
+/// Files are written atomically.
+/// </summary>
+public static class ImageWriter
+{
+    public static byte ToByte(float v)
+    {
+        var scaled = (v + 1f) * 127.5f;
+        if (!(scaled > 0f)) return 0; // also maps NaN to black
+        return scaled >= 255f ? (byte)255 : (byte)MathF.Round(scaled);
+    }
+
+    public static void SavePng(string path, IReadOnlyList<float[]> images, int channels, int size, int? columns = null)
+    {
+        if (images.Count == 0) throw new ArgumentException("no images to write");
+        if (channels != 1 && channels != 3)
+            throw new ArgumentException($"cannot render {channels}-channel latents as an image (1 = grayscale, 3 = RGB); this package has no image decoder");
+        var cols = columns ?? (int)Math.Ceiling(Math.Sqrt(images.Count));
+        var rows = (images.Count + cols - 1) / cols;
+        const int gap = 2;
+        int width = cols * size + (cols - 1) * gap, height = rows * size + (rows - 1) * gap;
+        foreach (var img in images)
+            if (img.Length != channels * size * size)
+                throw new ArgumentException($"image has {img.Length} values, expected {channels}×{size}×{size}");
+
+        using var stream = new MemoryStream();
+        if (channels == 1)
+        {
+            using var canvas = new Image<L8>(width, height, new L8(255));
+            for (var k = 0; k < images.Count; k++)
+            {
+                int ox = k % cols * (size + gap), oy = k / cols * (size + gap);
+                for (var y = 0; y < size; y++)
+                    for (var x = 0; x < size; x++)
+                        canvas[ox + x, oy + y] = new L8(ToByte(images[k][y * size + x]));
+            }
+            canvas.SaveAsPng(stream);
+        }
+        else
+        {
+            using var canvas = new Image<Rgb24>(width, height, new Rgb24(255, 255, 255));
+            var plane = size * size;
+            for (var k = 0; k < images.Count; k++)
+            {
+                int ox = k % cols * (size + gap), oy = k / cols * (size + gap);
+                for (var y = 0; y < size; y++)
+                    for (var x = 0; x < size; x++)
+                    {
+                        var i = y * size + x;
+                        canvas[ox + x, oy + y] = new Rgb24(ToByte(images[k][i]), ToByte(images[k][plane + i]), ToByte(images[k][2 * plane + i]));
+                    }
+            }
+            canvas.SaveAsPng(stream);
+        }
+        AtomicFile.Write(path, s => stream.WriteTo(s));
+    }
+}

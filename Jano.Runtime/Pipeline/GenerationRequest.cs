@@ -1,0 +1,37 @@
+namespace Jano.Runtime.Pipeline;
+
+/// <summary>One image to generate. Null steps/guidance take the package's defaults.</summary>
+public sealed record GenerationRequest
+{
+    public required string Prompt { get; init; }
+    public string NegativePrompt { get; init; } = "";
+    public long Seed { get; init; }
+    public int? Steps { get; init; }
+    public double? Guidance { get; init; }
+
+    /// <summary>Checks what can be checked without the model; messages name the field.</summary>
+    public void Validate()
+    {
+        if (Prompt is null || string.IsNullOrWhiteSpace(Prompt))
+            throw new ArgumentException("prompt is empty: give a description of the image (the empty caption is reserved for guidance)");
+        if (Steps is { } s && s < 1) throw new ArgumentException($"steps must be at least 1, got {s}");
+        if (Steps is > 10_000) throw new ArgumentException($"steps must be at most 10000, got {Steps}");
+        if (Guidance is { } g && (!double.IsFinite(g) || g < 0))
+            throw new ArgumentException($"guidance must be a finite number ≥ 0, got {g}");
+    }
+}
+
+/// <summary>The outcome of one generation: the final latents (the image for pixel-space models) and timings.</summary>
+public sealed record GenerationResult(
+    float[] Image,
+    int Channels,
+    int Size,
+    int Steps,
+    double Guidance,
+    string Sampler,
+    StepTimings Timings,
+    double[] StepMs,
+    double TextMs);
+
+/// <summary>Reported after each step, for progress bars and verbose timing.</summary>
+public readonly record struct StepReport(int Step, int Steps, int Tokens, double StepMs, double SessionMs, double AttentionMs);

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Jano.Kernels;
+using Jano.Kernels.Cpu;
+using Jano.Runtime.Onnx;
+using Jano.Runtime.Packages;
+using Jano.Runtime.Sampling;
+using Jano.Runtime.Text;
+
+namespace Jano.Runtime.Pipeline;
+
+/// <summary>
+/// Text → image on a model package: encodes the prompt (and the empty caption for guidance), draws
+/// seeded noise, and runs the sampler over the denoising engine. Dense generation is the engine at
+/// n = N in natural order every step.
+/// </summary>
+public sealed class PixArtPipeline : IDisposable
+{
+    private readonly PixArtSessions _sessions;
+    private readonly TextEncoder _text;
+    private readonly float[] _latents;
+    private readonly float[] _prediction;
+    private readonly float[] _guidedRows;
+
+    private PixArtPipeline(ModelPackage package, RuntimeOptions options, IAttentionKernel? attention)
+    {
+        Package = package;
+        Options = options;
+        var d = package.Manifest.Dims;
+        _sessions = new PixArtSessions(package, new OrtSessionFactory(options));
+        try
+        {
+            _text = TextEncoder.CreateDefault(new TextEncoderOptions
+            {
+                MaxTokens = package.Manifest.TextEncoder.MaxTokens,
+                Truncate = options.TruncatePrompts,
+                IntraOpThreads = options.Threads > 0 ? options.Threads : null,
+            });
+            if (_text.HiddenSize != d.CaptionChannels)
+                throw new ModelPackageException($"{package.Folder}: the model expects {d.CaptionChannels}-wide caption states, the text encoder gives {_text.HiddenSize}");
+            Engine = new DenoisingEngine(_sessions, d, attention ?? new CpuAttention(options.Threads > 0 ? options.Threads : -1));
+        }
+        catch
+        {
+            _text?.Dispose();
+            _sessions.Dispose();
+            throw;
+        }
+        var imageSize = d.InChannels * d.SampleSize * d.SampleSize;
+        _latents = new float[imageSize];
+        _prediction = new float[imageSize];
+        _guidedRows = new float[d.Tokens * d.PatchOutputWidth];
+    }
+
+    public static PixArtPipeline Open(string packageFolder, RuntimeOptions? options = null, IAttentionKernel? attention = null) =>
+        new(ModelPackage.Open(packageFolder), options ?? new RuntimeOptions(), attention);
+
+    public ModelPackage Package { get; }
+    public RuntimeOptions Options { get; }
+    public DenoisingEngine Engine { get; }
+    public TextEncoder Text => _text;
+
+    public GenerationResult Generate(GenerationRequest request, Action<StepReport>? onStep = null)
+    {
+        request.Validate();
+        var m = Package.Manifest;
+        var steps = request.Steps ?? m.Defaults.Steps;
+        var guidance = request.Guidance ?? m.Defaults.Guidance;
+        var sampler = SamplerFactory.Create(m.Sampler, steps);
+        var useGuidance = guidance != 1.0;
+
+        var textStart = Stopwatch.GetTimestamp();
+        var cond = _text.Encode(request.Prompt);
+        Engine.SetCaption(0, cond.HiddenStates, cond.TokenCount);
+        if (useGuidance)
+        {
+            var uncond = _text.Encode(request.NegativePrompt);
+            Engine.SetCaption(1, uncond.HiddenStates, uncond.TokenCount);
+        }
+        var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds;
+
+        GaussianNoise.Fill(_latents, request.Seed);
+        var tokens = m.Dims.Tokens;
+        var stepMs = new double[steps];
+        var before = Snapshot(Engine.Timings);
+        long totalTicks = 0;
+        for (var i = 0; i < steps; i++)
+        {
+            var stepStart = Stopwatch.GetTimestamp();
+            var sessionBefore = Engine.Timings.SessionTicks;
+            var attentionBefore = Engine.Timings.AttentionTicks;
+            Engine.Forward(_latents, sampler.ModelTimestep(i), tokens, useGuidance ? 2 : 1);
+            if (useGuidance)
+                Guidance.Combine(Engine.Output(0), Engine.Output(1), (float)guidance, _guidedRows);
+            else
+                Engine.Output(0).CopyTo(_guidedRows);
+            Engine.Unpatchify(_guidedRows, _prediction);
+            sampler.Step(i, _prediction, _latents);
+            var elapsed = Stopwatch.GetTimestamp() - stepStart;
+            totalTicks += elapsed;
+            stepMs[i] = StepTimings.Ms(elapsed);
+            onStep?.Invoke(new StepReport(i + 1, steps, tokens, stepMs[i],
+                StepTimings.Ms(Engine.Timings.SessionTicks - sessionBefore), StepTimings.Ms(Engine.Timings.AttentionTicks - attentionBefore)));
+        }
+        var timings = Difference(Engine.Timings, before);
+        timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and sampler
+        return new GenerationResult((float[])_latents.Clone(), m.Dims.InChannels, m.Dims.SampleSize, steps, guidance, m.Sampler.Kind, timings, stepMs, textMs);
+    }
+
+    private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks, TotalTicks = t.TotalTicks };
+
+    private static StepTimings Difference(StepTimings now, StepTimings before) => new()
+    {
+        SessionTicks = now.SessionTicks - before.SessionTicks,
+        AttentionTicks = now.AttentionTicks - before.AttentionTicks,
+        TotalTicks = now.TotalTicks - before.TotalTicks,
+    };
+
+    public void Dispose()
+    {
+        Engine.Dispose();
+        _text.Dispose();
+        _sessions.Dispose();
+    }
+}

@@ -1,0 +1,18 @@
+namespace Jano.Runtime.Text;
+
+/// <summary>A prompt needs more tokens than the text encoder accepts and truncation is off.</summary>
+public sealed class PromptTooLongException : ArgumentException
+{
+    public PromptTooLongException(int tokenCount, int maxTokens, string? paramName = null)
+        : base($"The prompt needs {tokenCount} tokens (including [CLS] and [SEP]) but the limit is {maxTokens}. " +
+               "Shorten it or enable truncation.", paramName)
+    {
+        TokenCount = tokenCount;
+        MaxTokens = maxTokens;
+    }
+
+    /// <summary>Tokens the whole prompt needs, counting [CLS] and [SEP].</summary>
+    public int TokenCount { get; }
+
+    public int MaxTokens { get; }
+}

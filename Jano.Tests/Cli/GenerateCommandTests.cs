@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Jano.Tests.Export;
+
+namespace Jano.Tests.Cli;
+
+/// <summary>`jano generate` end to end on a tiny random package, and its clear one-line errors.</summary>
+[TestFixture]
+public sealed class GenerateCommandTests
+{
+    private TinyPixArt _model = null!;
+
+    [OneTimeSetUp]
+    public void Export()
+    {
+        _model = new TinyPixArt(layers: 2, heads: 2, headDim: 8, sample: 8, patch: 2, inChannels: 1, outChannels: 1, caption: 384);
+        _model.Export();
+    }
+
+    [OneTimeTearDown]
+    public void Cleanup() => _model.Dispose();
+
+    private string Out(string name) => Path.Combine(_model.Folder, name);
+
+    private static void AssertOneLineError((int Code, string Out, string Err) r, params string[] fragments)
+    {
+        Assert.That(r.Code, Is.Not.EqualTo(0), r.Err);
+        var first = r.Err.Split('\n')[0];
+        foreach (var f in fragments) Assert.That(first, Does.Contain(f));
+        Assert.That(r.Err, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public void WritesPngAndSidecar()
+    {
+        var png = Out("sneaker.png");
+        var r = CliRunner.Run("generate", "a sneaker", "--model", _model.Package, "--steps", "3", "--seed", "5", "--out", png, "--threads", "1", "--verbose");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(File.ReadAllBytes(png)[1..4], Is.EqualTo("PNG"u8.ToArray()));
+        using var sidecar = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(png, ".json")));
+        var root = sidecar.RootElement;
+        Assert.That(root.GetProperty("prompt").GetString(), Is.EqualTo("a sneaker"));
+        Assert.That(root.GetProperty("steps").GetInt32(), Is.EqualTo(3));
+        Assert.That(root.GetProperty("seeds")[0].GetInt64(), Is.EqualTo(5));
+        Assert.That(root.GetProperty("method").GetString(), Is.EqualTo("dense"));
+        Assert.That(root.GetProperty("packageSha256").GetString(), Has.Length.EqualTo(64));
+        Assert.That(r.Err, Does.Contain("step   3/3").And.Contain("outside sessions"));
+    }
+
+    [Test]
+    public void CountWritesAGridOfSeeds()
+    {
+        var png = Out("grid.png");
+        var r = CliRunner.Run("generate", "a bag", "--model", _model.Package, "--steps", "2", "--count", "3", "--out", png, "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        using var image = SixLabors.ImageSharp.Image.Load(png);
+        Assert.That(image.Width, Is.EqualTo(2 * 8 + 2), "3 images → 2 columns of 8 pixels and a gap");
+    }
+
+    [Test]
+    public void EmptyPromptIsRejected() =>
+        AssertOneLineError(CliRunner.Run("generate", "  ", "--model", _model.Package, "--out", Out("e.png")), "prompt is empty");
+
+    [Test]
+    public void OverLongPromptIsRejectedWithTheLimit()
+    {
+        var prompt = string.Join(' ', Enumerable.Repeat("boot", 100));
+        AssertOneLineError(CliRunner.Run("generate", prompt, "--model", _model.Package, "--steps", "1", "--out", Out("l.png")), "64");
+        var r = CliRunner.Run("generate", prompt, "--model", _model.Package, "--steps", "1", "--truncate", "--out", Out("t.png"), "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), "--truncate accepts it");
+    }
+
+    [Test]
+    public void ZeroStepsIsRejected() =>
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", _model.Package, "--steps", "0", "--out", Out("z.png")), "steps");
+
+    [Test]
+    public void NaNGuidanceIsRejected() =>
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", _model.Package, "--guidance", "NaN", "--out", Out("n.png")), "guidance");
+
+    [Test]
+    public void UnwritableOutputPathIsRejectedBeforeAnyWork()
+    {
+        var blocker = Out("a-file");
+        File.WriteAllText(blocker, "x");
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", _model.Package, "--out", Path.Combine(blocker, "x.png")), "cannot write");
+    }
+
+    [Test]
+    public void MissingOrAlteredPackageFilesAreNamed()
+    {
+        var copy = Out("pkg-copy");
+        CopyFolder(_model.Package, copy);
+        var block = Path.Combine(copy, "block_01.post.onnx");
+        var bytes = File.ReadAllBytes(block);
+        bytes[^5] ^= 0x40; // same size, different content: only the hash can tell
+        File.WriteAllBytes(block, bytes);
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", copy, "--out", Out("m.png")), "block_01.post.onnx", "altered");
+        File.AppendAllText(block, "x");
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", copy, "--out", Out("m.png")), "block_01.post.onnx", "truncated");
+        File.Copy(Path.Combine(_model.Package, "block_01.post.onnx"), block, overwrite: true);
+        File.Delete(Path.Combine(copy, "final.onnx"));
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", copy, "--out", Out("m.png")), "final.onnx", "missing");
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", Out("nowhere"), "--out", Out("m.png")), "not found");
+        File.WriteAllText(Path.Combine(copy, "jano-model.json"), "{ \"format\": ");
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", copy, "--out", Out("m.png")), "jano-model.json", "invalid manifest");
+    }
+
+    [Test]
+    public void UnknownOptionIsAUsageError()
+    {
+        var r = CliRunner.Run("generate", "a coat", "--modle", _model.Package);
+        Assert.That(r.Code, Is.EqualTo(2));
+        Assert.That(r.Err, Does.Contain("--modle"));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+    }
+}

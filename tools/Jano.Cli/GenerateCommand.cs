@@ -1,0 +1,84 @@
+using System.Globalization;
+using Jano.Runtime;
+using Jano.Runtime.Imaging;
+using Jano.Runtime.Pipeline;
+
+namespace Jano.Cli;
+
+public sealed class GenerateCommand : ICommand
+{
+    public string Name => "generate";
+    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--negative TEXT] [--threads N] [--truncate] [--verbose]";
+    public IReadOnlySet<string> Switches => new HashSet<string> { "verbose", "truncate" };
+
+    public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var prompt = args.Positional("PROMPT", required: true)!;
+        var model = args.String("model");
+        var seed = args.Int("seed") ?? 0;
+        var steps = args.Int("steps");
+        var guidance = args.Double("guidance");
+        var count = args.Int("count") ?? 1;
+        var output = args.String("out") ?? "jano.png";
+        var negative = args.String("negative") ?? "";
+        var threads = args.Int("threads") ?? 0;
+        var truncate = args.Switch("truncate");
+        var verbose = args.Switch("verbose");
+        args.EnsureAllUsed();
+
+        if (count < 1 || count > 1024) throw new UsageException($"--count must be between 1 and 1024, got {count}");
+        if (threads < 0) throw new UsageException("--threads must be ≥ 0");
+        var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance };
+        request.Validate(); // before loading anything: bad input fails fast
+        OutputPath.EnsureWritable(output);
+
+        var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate };
+        using var pipeline = PixArtPipeline.Open(model ?? DefaultModel.Locate(), options);
+        var progress = new ProgressBar(stderr, !Console.IsErrorRedirected);
+        var images = new List<float[]>();
+        var seeds = new List<long>();
+        var total = new StepTimings();
+        double textMs = 0, wallMs = 0;
+        GenerationResult? last = null;
+        for (var k = 0; k < count; k++)
+        {
+            var itemSeed = (long)seed + k;
+            var label = count > 1 ? $"seed {itemSeed}" : "denoising";
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = pipeline.Generate(request with { Seed = itemSeed }, report =>
+            {
+                progress.Update(label, report.Step, report.Steps, report.StepMs);
+                if (verbose)
+                    stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"step {report.Step,3}/{report.Steps}: {report.StepMs,8:F2} ms, ONNX Runtime sessions {report.SessionMs,8:F2} ms, attention {report.AttentionMs,7:F2} ms, outside sessions {100 * (1 - report.SessionMs / report.StepMs),5:F1}%"));
+            });
+            wallMs += System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            images.Add(result.Image);
+            seeds.Add(itemSeed);
+            total.Add(result.Timings);
+            textMs += result.TextMs;
+            last = result;
+        }
+
+        ImageWriter.SavePng(output, images, last!.Channels, last.Size);
+        var stepsDone = last.Steps * count;
+        var sidecar = new GenerationSidecar
+        {
+            Prompt = prompt,
+            Seeds = seeds,
+            Steps = last.Steps,
+            Guidance = last.Guidance,
+            Sampler = last.Sampler,
+            Method = "dense",
+            Package = pipeline.Package.Folder,
+            PackageSha256 = pipeline.Package.ManifestSha256,
+            Provider = options.Provider,
+            Image = Path.GetFileName(output),
+            Timings = new SidecarTimings(wallMs, textMs, total.TotalMs, total.TotalMs / stepsDone, total.SessionMs, total.AttentionMs, total.OutsideSessionsShare),
+        };
+        sidecar.Save(GenerationSidecar.PathFor(output));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {output} ({count} image{(count > 1 ? "s" : "")}, {last.Steps} steps, guidance {last.Guidance}, {total.TotalMs / stepsDone:F1} ms/step, {100 * total.OutsideSessionsShare:F1}% of step time outside ONNX Runtime sessions)"));
+        return 0;
+    }
+}
