@@ -19,6 +19,10 @@ public sealed partial class OnnxGraphBuilder
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sharedConstants = new(StringComparer.Ordinal);
     private int _nodeCounter;
+    private readonly Dictionary<string, long> _extraDomains = new(StringComparer.Ordinal);
+
+    /// <summary>Microsoft's contrib-op domain (MultiHeadAttention and friends), version 1.</summary>
+    public const string MicrosoftDomain = "com.microsoft";
 
     public OnnxGraphBuilder(string graphName)
     {
@@ -112,6 +116,16 @@ public sealed partial class OnnxGraphBuilder
         return output;
     }
 
+    /// <summary>Adds a node of a non-standard operator domain (imported into the model at version <paramref name="version"/>).</summary>
+    public string DomainNode(string domain, long version, string opType, string hint, IReadOnlyList<string> inputs, params AttributeProto[] attributes)
+    {
+        _extraDomains[domain] = version;
+        var output = Unique(hint);
+        AddNode(opType, inputs, [output], attributes);
+        _graph.Node[^1].Domain = domain;
+        return output;
+    }
+
     /// <summary>Adds a node with several outputs; returns their names in order.</summary>
     public string[] NodeMulti(string opType, IReadOnlyList<string> hints, IReadOnlyList<string> inputs, params AttributeProto[] attributes)
     {
@@ -131,6 +145,8 @@ public sealed partial class OnnxGraphBuilder
             Graph = _graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach (var (domain, version) in _extraDomains)
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
         return model;
     }
 

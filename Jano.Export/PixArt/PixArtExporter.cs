@@ -68,6 +68,7 @@ public static class PixArtExporter
             blocks.Add(files);
         }
         Save("final.onnx", graphs.Final);
+        Save("attention.onnx", graphs.Attention);
         Save("model.onnx", () => graphs.Model(positions));
         SafetensorsWriter.Write(package.File("positions.safetensors"),
             [SafetensorsTensor.FromFloat32("pos_embed", [config.Tokens, config.HiddenSize], positions)]);
@@ -104,6 +105,7 @@ public static class PixArtExporter
                 Context = "context.onnx",
                 Blocks = blocks,
                 Final = "final.onnx",
+                Attention = "attention.onnx",
                 Model = "model.onnx",
                 Positions = "positions.safetensors",
             },

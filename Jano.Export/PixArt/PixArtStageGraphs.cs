@@ -70,6 +70,23 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
         return g.Build("hidden + self-attention output + modulation + cross K/V → hidden");
     }
 
+    /// <summary>
+    /// Self-attention as ONNX Runtime's MultiHeadAttention contrib op: query [B, n, D] against key and
+    /// value [B, m, D] (scale 1/√hd). The runtime can run it instead of Jano.Kernels' attention where
+    /// it is faster (and it has CUDA kernels).
+    /// </summary>
+    public ModelProto Attention()
+    {
+        var g = new OnnxGraphBuilder("attention");
+        var q = g.Input("query", F, "batch", "tokens", D);
+        var k = g.Input("key", F, "batch", "kv_tokens", D);
+        var v = g.Input("value", F, "batch", "kv_tokens", D);
+        var o = g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, 1, "MultiHeadAttention", "attention", [q, k, v],
+            OnnxAttribute.Int("num_heads", config.NumHeads));
+        g.Output(o, "output", F, "batch", "tokens", D);
+        return g.Build("multi-head self-attention (ONNX Runtime contrib op)");
+    }
+
     public ModelProto Final()
     {
         var g = new OnnxGraphBuilder("final");

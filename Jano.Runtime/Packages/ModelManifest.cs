@@ -97,6 +97,8 @@ public sealed record StageFiles
     public required string Context { get; init; }
     public required List<BlockFiles> Blocks { get; init; }
     public required string Final { get; init; }
+    /// <summary>Self-attention as ONNX Runtime's MultiHeadAttention (query, key, value → output).</summary>
+    public required string Attention { get; init; }
     public required string Model { get; init; }
     /// <summary>safetensors file with tensor "pos_embed" [Tokens, HiddenSize].</summary>
     public required string Positions { get; init; }

@@ -62,6 +62,7 @@ public sealed class ModelPackage
             yield return ($"block {i} post", s.Blocks[i].Post);
         }
         yield return ("final", s.Final);
+        yield return ("attention", s.Attention);
         yield return ("model", s.Model);
         yield return ("positions", s.Positions);
     }

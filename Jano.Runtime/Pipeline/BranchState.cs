@@ -63,14 +63,17 @@ internal sealed class BranchState : IDisposable
 }
 
 /// <summary>The bound pre/post/final runs of one branch at one token count.</summary>
-internal sealed class BranchRuns(BoundRun[] pre, BoundRun[] post, BoundRun final) : IDisposable
+internal sealed class BranchRuns(BoundRun[] pre, BoundRun[] post, BoundRun final, BoundRun[]? attention) : IDisposable
 {
     public BoundRun[] Pre { get; } = pre;
     public BoundRun[] Post { get; } = post;
     public BoundRun Final { get; } = final;
 
+    /// <summary>Per-layer MultiHeadAttention runs when attention goes through ONNX Runtime; null for the kernel.</summary>
+    public BoundRun[]? Attention { get; } = attention;
+
     public void Dispose()
     {
-        foreach (var r in Pre.Concat(Post).Append(Final)) r.Dispose();
+        foreach (var r in Pre.Concat(Post).Append(Final).Concat(Attention ?? [])) r.Dispose();
     }
 }

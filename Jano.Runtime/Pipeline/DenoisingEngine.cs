@@ -20,7 +20,7 @@ public sealed class DenoisingEngine : IDisposable
 
     private readonly PixArtSessions _sessions;
     private readonly ModelDims _dims;
-    private readonly IAttentionKernel _attention;
+    private readonly IAttentionKernel? _attention;
     private readonly RunOptions _runOptions = new();
     private readonly PinnedBuffer _timestep = new(1, 1);
     private readonly PinnedBuffer _tMod;
@@ -34,7 +34,8 @@ public sealed class DenoisingEngine : IDisposable
     private readonly TokenLayout _layout;
     private readonly int[] _order;
 
-    public DenoisingEngine(PixArtSessions sessions, ModelDims dims, IAttentionKernel attention)
+    /// <param name="attention">The attention kernel, or null to run the package's MultiHeadAttention graph in ONNX Runtime.</param>
+    public DenoisingEngine(PixArtSessions sessions, ModelDims dims, IAttentionKernel? attention)
     {
         _sessions = sessions;
         _dims = dims;
@@ -160,8 +161,12 @@ public sealed class DenoisingEngine : IDisposable
             {
                 runs.Pre[layer].Run(ref sessionTicks);
                 var attentionStart = Stopwatch.GetTimestamp();
-                _attention.Attention(state.Queries.Data.AsSpan(0, width), state.Keys[layer].Data, state.Values[layer].Data,
-                    state.AttentionOut.Data.AsSpan(0, width), attentionShape);
+                if (_attention is not null)
+                    _attention.Attention(state.Queries.Data.AsSpan(0, width), state.Keys[layer].Data, state.Values[layer].Data,
+                        state.AttentionOut.Data.AsSpan(0, width), attentionShape);
+                else
+                    runs.Attention![layer].Run(ref sessionTicks); // an ONNX Runtime session too
+
                 Timings.AttentionTicks += Stopwatch.GetTimestamp() - attentionStart;
                 runs.Post[layer].Run(ref sessionTicks);
             }
@@ -209,7 +214,16 @@ public sealed class DenoisingEngine : IDisposable
         var final = new BoundRun(_sessions.Final, _runOptions,
             [("hidden", last.View(n)), ("t_emb", _tEmb.ViewAs(1, d))],
             [("patch_out", s.Output.View(n))]);
-        runs = new BranchRuns(pre, post, final);
+        BoundRun[]? attention = null;
+        if (_attention is null)
+        {
+            attention = new BoundRun[depth];
+            for (var i = 0; i < depth; i++)
+                attention[i] = new BoundRun(_sessions.Attention, _runOptions,
+                    [("query", s.Queries.View(n)), ("key", s.Keys[i].View(_dims.Tokens)), ("value", s.Values[i].View(_dims.Tokens))],
+                    [("output", s.AttentionOut.View(n))]);
+        }
+        runs = new BranchRuns(pre, post, final, attention);
         s.Runs[n] = runs;
         return runs;
     }

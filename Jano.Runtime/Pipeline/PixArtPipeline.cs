@@ -37,7 +37,13 @@ public sealed class PixArtPipeline : IDisposable
             });
             if (_text.HiddenSize != d.CaptionChannels)
                 throw new ModelPackageException($"{package.Folder}: the model expects {d.CaptionChannels}-wide caption states, the text encoder gives {_text.HiddenSize}");
-            Engine = new DenoisingEngine(_sessions, d, attention ?? new CpuAttention(options.Threads > 0 ? options.Threads : -1));
+            attention ??= options.Attention switch
+            {
+                "kernel" => new CpuAttention(options.Threads > 0 ? options.Threads : -1),
+                "ort" => null,
+                _ => throw new ArgumentException($"attention backend '{options.Attention}' is unknown (kernel, ort)"),
+            };
+            Engine = new DenoisingEngine(_sessions, d, attention);
         }
         catch
         {

@@ -27,6 +27,8 @@ public sealed class PixArtSessions : IDisposable
             Pre = s.Blocks.Select(b => Load(b.Pre)).ToArray();
             Post = s.Blocks.Select(b => Load(b.Post)).ToArray();
             Final = Load(s.Final);
+            Attention = Load(s.Attention);
+            CheckSignature(Attention, s.Attention, ["query", "key", "value"], ["output"]);
             CheckSignature(Embed, s.Embed, ["patches", "positions"], ["hidden"]);
             CheckSignature(Cond, s.Cond, ["timestep"], ["t_mod", "t_emb"]);
             CheckSignature(Context, s.Context, ["text_states"], Enumerable.Range(0, d.Depth).SelectMany(i => new[] { CrossKeyName(i), CrossValueName(i) }).ToArray());
@@ -54,6 +56,9 @@ public sealed class PixArtSessions : IDisposable
     public InferenceSession[] Pre { get; }
     public InferenceSession[] Post { get; }
     public InferenceSession Final { get; }
+
+    /// <summary>ONNX Runtime's MultiHeadAttention over (query, key, value), the alternative to the kernel.</summary>
+    public InferenceSession Attention { get; }
 
     /// <summary>[Tokens, HiddenSize] row-major, in natural (row-major grid) token order.</summary>
     public float[] Positions { get; }

@@ -8,7 +8,7 @@ namespace Jano.Cli;
 public sealed class GenerateCommand : ICommand
 {
     public string Name => "generate";
-    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--negative TEXT] [--threads N] [--truncate] [--verbose]";
+    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--negative TEXT] [--threads N] [--attention kernel|ort] [--truncate] [--verbose]";
     public IReadOnlySet<string> Switches => new HashSet<string> { "verbose", "truncate" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -22,6 +22,7 @@ public sealed class GenerateCommand : ICommand
         var output = args.String("out") ?? "jano.png";
         var negative = args.String("negative") ?? "";
         var threads = args.Int("threads") ?? 0;
+        var attention = args.String("attention") ?? "kernel";
         var truncate = args.Switch("truncate");
         var verbose = args.Switch("verbose");
         args.EnsureAllUsed();
@@ -32,7 +33,8 @@ public sealed class GenerateCommand : ICommand
         request.Validate(); // before loading anything: bad input fails fast
         OutputPath.EnsureWritable(output);
 
-        var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate };
+        if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
+        var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate, Attention = attention };
         using var pipeline = PixArtPipeline.Open(model ?? DefaultModel.Locate(), options);
         var progress = new ProgressBar(stderr, !Console.IsErrorRedirected);
         var images = new List<float[]>();

@@ -66,5 +66,14 @@ public sealed class PipelineTests
     }
 
     [Test]
+    public void OnnxRuntimeMultiHeadAttentionBackendGivesTheSameImage()
+    {
+        var request = new GenerationRequest { Prompt = "a dress", Seed = 21, Steps = 4 };
+        using var kernel = PixArtPipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1, Attention = "kernel" });
+        using var ort = PixArtPipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1, Attention = "ort" });
+        Assert.That(TestData.MaxAbsDiff(ort.Generate(request).Image, kernel.Generate(request).Image), Is.LessThanOrEqualTo(1e-4));
+    }
+
+    [Test]
     public void GuidanceOneRunsOnlyTheConditionalBranchAndStillMatches() => AssertPipelineMatchesModelGraph(_flow, steps: 3, guidance: 1.0, seed: 5);
 }

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using Jano.Kernels;
+using Jano.Kernels.Cpu;
+using Jano.Runtime.Onnx;
+using Jano.Runtime.Packages;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Jano.Bench;
+
+/// <summary>
+/// Jano.Kernels' CPU attention against ONNX Runtime's MultiHeadAttention (the package's attention.onnx)
+/// on the same buffers: n queries against N keys/values, runs interleaved, median of several.
+/// </summary>
+public static class AttentionComparison
+{
+    public static int Run(string packageFolder, int threads, int repeats, TextWriter output)
+    {
+        var package = ModelPackage.Open(packageFolder, verifyHashes: false);
+        var d = package.Manifest.Dims;
+        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(package.PathOf(package.Manifest.Stages.Attention), options);
+        using var runOptions = new RunOptions();
+        var kernel = new CpuAttention(threads);
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine($"attention: heads {d.Heads} x {d.HeadDim}, threads {threads}, median of {repeats} interleaved runs");
+        output.WriteLine("| queries n | keys N | kernel ms | ORT MHA ms | ORT / kernel |");
+        output.WriteLine("|---:|---:|---:|---:|---:|");
+        foreach (var (n, keys) in Shapes(d.Tokens))
+        {
+            using var q = new PinnedBuffer(n, d.HiddenSize);
+            using var k = new PinnedBuffer(keys, d.HiddenSize);
+            using var v = new PinnedBuffer(keys, d.HiddenSize);
+            using var o = new PinnedBuffer(n, d.HiddenSize);
+            var r = new Random(1);
+            foreach (var b in new[] { q, k, v }) for (var i = 0; i < b.Data.Length; i++) b.Data[i] = (float)(r.NextDouble() * 2 - 1);
+            var shape = AttentionShape.Create(1, n, keys, keys, d.Heads, d.HeadDim);
+            using var bound = new BoundRun(session, runOptions, [("query", q.View(n)), ("key", k.View(keys)), ("value", v.View(keys))], [("output", o.View(n))]);
+            long ignored = 0;
+            void RunKernel() => kernel.Attention(q.Data, k.Data, v.Data, o.Data, shape);
+            void RunOrt() => bound.Run(ref ignored);
+            for (var w = 0; w < 3; w++) { RunKernel(); RunOrt(); }
+            var kernelMs = new List<double>();
+            var ortMs = new List<double>();
+            for (var i = 0; i < repeats; i++)
+            {
+                kernelMs.Add(Time(RunKernel));
+                ortMs.Add(Time(RunOrt));
+            }
+            double km = Median(kernelMs), om = Median(ortMs);
+            output.WriteLine(string.Create(inv, $"| {n} | {keys} | {km:F3} | {om:F3} | {om / km:F2} |"));
+        }
+        return 0;
+    }
+
+    private static IEnumerable<(int, int)> Shapes(int tokens)
+    {
+        yield return (tokens, tokens);
+        yield return (tokens / 2, tokens);
+        yield return (tokens / 4, tokens);
+    }
+
+    private static double Time(Action action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+}
