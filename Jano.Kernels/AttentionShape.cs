@@ -31,16 +31,17 @@ public readonly record struct AttentionShape(
     /// <summary>Throws <see cref="ArgumentException"/> when the shape itself is invalid.</summary>
     public void Validate()
     {
-        Require(Batch >= 1, nameof(Batch), $"Batch must be at least 1 (was {Batch}).");
-        Require(Queries >= 0, nameof(Queries), $"Queries must not be negative (was {Queries}).");
-        Require(Keys >= 1, nameof(Keys), $"Keys must be at least 1 (was {Keys}).");
-        Require(KeyCapacity >= Keys, nameof(KeyCapacity),
-            $"KeyCapacity ({KeyCapacity}) must be at least Keys ({Keys}).");
-        Require(Heads >= 1, nameof(Heads), $"Heads must be at least 1 (was {Heads}).");
-        Require(HeadDim >= 1, nameof(HeadDim), $"HeadDim must be at least 1 (was {HeadDim}).");
-        Require(float.IsFinite(Scale), nameof(Scale), $"Scale must be finite (was {Scale}).");
-        Require((long)Heads * HeadDim <= int.MaxValue && QueryLength <= int.MaxValue && KeyValueLength <= int.MaxValue,
-            nameof(AttentionShape), $"Shape {this} has more than {int.MaxValue} elements in one tensor.");
+        // Messages are built only on failure: a valid call allocates nothing.
+        if (Batch < 1) throw Invalid(nameof(Batch), $"Batch must be at least 1 (was {Batch}).");
+        if (Queries < 0) throw Invalid(nameof(Queries), $"Queries must not be negative (was {Queries}).");
+        if (Keys < 1) throw Invalid(nameof(Keys), $"Keys must be at least 1 (was {Keys}).");
+        if (KeyCapacity < Keys)
+            throw Invalid(nameof(KeyCapacity), $"KeyCapacity ({KeyCapacity}) must be at least Keys ({Keys}).");
+        if (Heads < 1) throw Invalid(nameof(Heads), $"Heads must be at least 1 (was {Heads}).");
+        if (HeadDim < 1) throw Invalid(nameof(HeadDim), $"HeadDim must be at least 1 (was {HeadDim}).");
+        if (!float.IsFinite(Scale)) throw Invalid(nameof(Scale), $"Scale must be finite (was {Scale}).");
+        if ((long)Heads * HeadDim > int.MaxValue || QueryLength > int.MaxValue || KeyValueLength > int.MaxValue)
+            throw Invalid(nameof(AttentionShape), $"Shape {this} has more than {int.MaxValue} elements in one tensor.");
     }
 
     /// <summary>
@@ -56,15 +57,12 @@ public readonly record struct AttentionShape(
         RequireLength(outputLength, QueryLength, "o", "[Batch, Queries, Heads·HeadDim]");
     }
 
+    private static ArgumentException Invalid(string name, string message) => new(message, name);
+
     private void RequireLength(long actual, long expected, string name, string layout)
     {
         if (actual != expected)
             throw new ArgumentException(
                 $"{name} has {actual} elements but {layout} for {this} needs {expected}.", name);
-    }
-
-    private static void Require(bool condition, string name, string message)
-    {
-        if (!condition) throw new ArgumentException(message, name);
     }
 }

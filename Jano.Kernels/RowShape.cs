@@ -19,13 +19,17 @@ public readonly record struct RowShape(int Batch, int SourceRows, int Destinatio
     /// </summary>
     public void Validate(long sourceLength, long indexCount, long destinationLength, bool gather)
     {
-        Require(Batch >= 1, nameof(Batch), $"Batch must be at least 1 (was {Batch}).");
-        Require(SourceRows >= 0, nameof(SourceRows), $"SourceRows must not be negative (was {SourceRows}).");
-        Require(DestinationRows >= 0, nameof(DestinationRows),
-            $"DestinationRows must not be negative (was {DestinationRows}).");
-        Require(Width >= 1, nameof(Width), $"Width must be at least 1 (was {Width}).");
-        Require(SourceLength <= int.MaxValue && DestinationLength <= int.MaxValue, nameof(RowShape),
-            $"Shape {this} has more than {int.MaxValue} elements in one tensor.");
+        // Messages are built only on failure: a valid call allocates nothing.
+        if (Batch < 1) throw new ArgumentException($"Batch must be at least 1 (was {Batch}).", nameof(Batch));
+        if (SourceRows < 0)
+            throw new ArgumentException($"SourceRows must not be negative (was {SourceRows}).", nameof(SourceRows));
+        if (DestinationRows < 0)
+            throw new ArgumentException(
+                $"DestinationRows must not be negative (was {DestinationRows}).", nameof(DestinationRows));
+        if (Width < 1) throw new ArgumentException($"Width must be at least 1 (was {Width}).", nameof(Width));
+        if (SourceLength > int.MaxValue || DestinationLength > int.MaxValue)
+            throw new ArgumentException($"Shape {this} has more than {int.MaxValue} elements in one tensor.",
+                nameof(RowShape));
         if (sourceLength != SourceLength)
             throw new ArgumentException(
                 $"source has {sourceLength} elements but [Batch, SourceRows, Width] for {this} needs {SourceLength}.",
@@ -50,10 +54,5 @@ public readonly record struct RowShape(int Batch, int SourceRows, int Destinatio
                 throw new ArgumentOutOfRangeException(nameof(indices), indices[i],
                     $"indices[{i}] = {indices[i]} is outside [0, {rows}).");
         }
-    }
-
-    private static void Require(bool condition, string name, string message)
-    {
-        if (!condition) throw new ArgumentException(message, name);
     }
 }

@@ -2,6 +2,7 @@ using Jano.Export.Checkpoints;
 using Jano.Export.Onnx;
 using Jano.Runtime.IO;
 using Jano.Runtime.Packages;
+using Jano.Runtime.Scheduling;
 
 namespace Jano.Export.PixArt;
 
@@ -109,6 +110,8 @@ public static class PixArtExporter
                 Model = "model.onnx",
                 Positions = "positions.safetensors",
             },
+            JanoPresets = JanoPresets.For(config.SampleSize).ToDictionary(p => p.Key, p => p.Value),
+            DefaultJanoPreset = JanoPresets.Reference,
             Files = package.Describe(),
         };
         AtomicFile.WriteAllText(package.File(ModelManifest.FileName), manifest.ToJson());

@@ -8,10 +8,10 @@ namespace Jano.Kernels.Cpu;
 /// </summary>
 public sealed unsafe class CpuAttention : IAttentionKernel
 {
-    /// <summary>Queries per work item.</summary>
-    public const int QueryTile = 32;
+    /// <summary>Queries per work item (at most; a multiple of every SIMD width).</summary>
+    public const int QueryTile = 64;
 
-    /// <summary>Keys per online-softmax step (a multiple of every SIMD width).</summary>
+    /// <summary>Keys per online-softmax step.</summary>
     public const int KeyTile = 64;
 
     private readonly object _gate = new();

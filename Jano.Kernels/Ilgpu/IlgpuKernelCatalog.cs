@@ -18,6 +18,8 @@ internal static class IlgpuKernelCatalog
         new("Attention", Kernel(typeof(AttentionKernels), nameof(AttentionKernels.Attention)), ExplicitlyGrouped: true),
         new("GatherRows", Kernel(typeof(RowKernels), nameof(RowKernels.Gather)), ExplicitlyGrouped: false),
         new("ScatterRows", Kernel(typeof(RowKernels), nameof(RowKernels.Scatter)), ExplicitlyGrouped: false),
+        new("BlockDynamics", Kernel(typeof(BlockDynamicsKernels), nameof(BlockDynamicsKernels.BlockDynamics)),
+            ExplicitlyGrouped: false),
     ];
 
     private static MethodInfo Kernel(Type type, string name) =>

@@ -12,6 +12,7 @@ public sealed record GenerationSidecar
     public required double Guidance { get; init; }
     public required string Sampler { get; init; }
     public required string Method { get; init; }
+    public Scheduling.JanoOptions? Jano { get; init; }
     public required string Package { get; init; }
     public required string PackageSha256 { get; init; }
     public required string Provider { get; init; }
@@ -21,7 +22,7 @@ public sealed record GenerationSidecar
     public static string PathFor(string imagePath) => Path.ChangeExtension(imagePath, ".json");
 
     public void Save(string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
 }
 
 public sealed record SidecarTimings(double TotalMs, double TextMs, double DenoiseMs, double MeanStepMs, double SessionMs, double AttentionMs, double OutsideSessionsShare);

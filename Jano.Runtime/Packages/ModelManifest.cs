@@ -24,7 +24,8 @@ public sealed record ModelManifest
     public GenerationDefaults Defaults { get; init; } = new();
     public string DType { get; init; } = "float32";
     public required StageFiles Stages { get; init; }
-    public Dictionary<string, JsonElement>? JanoPresets { get; init; }
+    /// <summary>Named Jano presets for this model's size; <see cref="DefaultJanoPreset"/> is used by `jano generate`.</summary>
+    public Dictionary<string, Scheduling.JanoOptions>? JanoPresets { get; init; }
     public string? DefaultJanoPreset { get; init; }
     public List<PackageFile> Files { get; init; } = [];
 

@@ -97,6 +97,14 @@ public sealed class DenoisingEngine : IDisposable
             _sessions.Positions.AsSpan(_order[r] * d, d).CopyTo(_positions.Data.AsSpan(r * d, d));
     }
 
+    /// <summary>Back to natural token order (the start of every generation).</summary>
+    public void ResetOrder()
+    {
+        var identity = true;
+        for (var r = 0; r < _order.Length; r++) identity &= _order[r] == r;
+        if (!identity) SetOrder(Enumerable.Range(0, _order.Length).ToArray());
+    }
+
     private static void Reorder(PinnedBuffer buffer, int[] oldRowOf, ReadOnlySpan<int> newOrder)
     {
         var w = buffer.Width;
@@ -140,8 +148,9 @@ public sealed class DenoisingEngine : IDisposable
     /// </summary>
     public void Forward(ReadOnlySpan<float> latents, float timestep, int n, int branches)
     {
-        if (n < 1 || n > _dims.Tokens) throw new ArgumentOutOfRangeException(nameof(n), n, $"token count must be in [1, {_dims.Tokens}]");
+        if (n < 0 || n > _dims.Tokens) throw new ArgumentOutOfRangeException(nameof(n), n, $"token count must be in [0, {_dims.Tokens}]");
         if (branches < 1 || branches > MaxBranches) throw new ArgumentOutOfRangeException(nameof(branches));
+        if (n == 0) return; // nothing to recompute: every output row keeps its cached value
         var start = Stopwatch.GetTimestamp();
         ref var sessionTicks = ref Timings.SessionTicks;
 

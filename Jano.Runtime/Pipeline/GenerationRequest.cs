@@ -1,3 +1,5 @@
+using Jano.Runtime.Scheduling;
+
 namespace Jano.Runtime.Pipeline;
 
 /// <summary>One image to generate. Null steps/guidance take the package's defaults.</summary>
@@ -8,6 +10,12 @@ public sealed record GenerationRequest
     public long Seed { get; init; }
     public int? Steps { get; init; }
     public double? Guidance { get; init; }
+
+    /// <summary>Jano's options; null generates dense.</summary>
+    public JanoOptions? Jano { get; init; }
+
+    /// <summary>Replaces Jano's analysis with a fixed mask (benchmarks, tests); needs <see cref="Jano"/>.</summary>
+    public TokenMask? ForcedMask { get; init; }
 
     /// <summary>Checks what can be checked without the model; messages name the field.</summary>
     public void Validate()
@@ -31,7 +39,24 @@ public sealed record GenerationResult(
     string Sampler,
     StepTimings Timings,
     double[] StepMs,
-    double TextMs);
+    double TextMs,
+    JanoReport? Jano);
+
+/// <summary>What Jano did in one generation: the mask, the level and token count of every step, and speed-ups.</summary>
+public sealed record JanoReport(
+    JanoOptions Options,
+    StepLevel[] Levels,
+    int[] TokensPerStep,
+    TokenMask Mask,
+    AnalysisMaps? Maps,
+    double IdealSpeedup,
+    double EstimatedSpeedup,
+    double AnalysisMs)
+{
+    public double ActiveFraction => (double)Mask.ActiveCount / Mask.Tokens;
+    public double MediumFraction => (double)Mask.MediumCount / Mask.Tokens;
+    public double StaticFraction => (double)Mask.StaticCount / Mask.Tokens;
+}
 
 /// <summary>Reported after each step, for progress bars and verbose timing.</summary>
 public readonly record struct StepReport(int Step, int Steps, int Tokens, double StepMs, double SessionMs, double AttentionMs);

@@ -4,6 +4,7 @@ using Jano.Kernels.Cpu;
 using Jano.Runtime.Onnx;
 using Jano.Runtime.Packages;
 using Jano.Runtime.Sampling;
+using Jano.Runtime.Scheduling;
 using Jano.Runtime.Text;
 
 namespace Jano.Runtime.Pipeline;
@@ -20,6 +21,7 @@ public sealed class PixArtPipeline : IDisposable
     private readonly float[] _latents;
     private readonly float[] _prediction;
     private readonly float[] _guidedRows;
+    private readonly IBlockDynamicsKernel _blockDynamics = new CpuBlockDynamics();
 
     private PixArtPipeline(ModelPackage package, RuntimeOptions options, IAttentionKernel? attention)
     {
@@ -86,6 +88,15 @@ public sealed class PixArtPipeline : IDisposable
 
         GaussianNoise.Fill(_latents, request.Seed);
         var tokens = m.Dims.Tokens;
+        Engine.ResetOrder();
+        JanoPlanner? planner = null;
+        if (request.Jano is { } jano)
+        {
+            jano.Validate(steps, m.Dims.SampleSize, m.Dims.PatchSize);
+            var analysis = request.ForcedMask is { } forced ? new ForcedMask(forced) : CreateAnalysis(jano);
+            planner = new JanoPlanner(jano, steps, tokens, analysis);
+            planner.RecordInitialNoise(_latents);
+        }
         var stepMs = new double[steps];
         var before = Snapshot(Engine.Timings);
         long totalTicks = 0;
@@ -94,22 +105,47 @@ public sealed class PixArtPipeline : IDisposable
             var stepStart = Stopwatch.GetTimestamp();
             var sessionBefore = Engine.Timings.SessionTicks;
             var attentionBefore = Engine.Timings.AttentionTicks;
-            Engine.Forward(_latents, sampler.ModelTimestep(i), tokens, useGuidance ? 2 : 1);
+            var n = planner?.TokensFor(i + 1) ?? tokens;
+            Engine.Forward(_latents, sampler.ModelTimestep(i), n, useGuidance ? 2 : 1);
             if (useGuidance)
                 Guidance.Combine(Engine.Output(0), Engine.Output(1), (float)guidance, _guidedRows);
             else
                 Engine.Output(0).CopyTo(_guidedRows);
             Engine.Unpatchify(_guidedRows, _prediction);
+            if (planner?.AfterStep(i + 1, _prediction) is { } mask)
+                Engine.SetOrder(mask.Order); // from now on every subset a step computes is a prefix
             sampler.Step(i, _prediction, _latents);
             var elapsed = Stopwatch.GetTimestamp() - stepStart;
             totalTicks += elapsed;
             stepMs[i] = StepTimings.Ms(elapsed);
-            onStep?.Invoke(new StepReport(i + 1, steps, tokens, stepMs[i],
+            onStep?.Invoke(new StepReport(i + 1, steps, n, stepMs[i],
                 StepTimings.Ms(Engine.Timings.SessionTicks - sessionBefore), StepTimings.Ms(Engine.Timings.AttentionTicks - attentionBefore)));
         }
         var timings = Difference(Engine.Timings, before);
         timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and sampler
-        return new GenerationResult((float[])_latents.Clone(), m.Dims.InChannels, m.Dims.SampleSize, steps, guidance, m.Sampler.Kind, timings, stepMs, textMs);
+        var report = planner is null ? null : Report(planner, stepMs, cond.TokenCount);
+        return new GenerationResult((float[])_latents.Clone(), m.Dims.InChannels, m.Dims.SampleSize, steps, guidance, m.Sampler.Kind, timings, stepMs, textMs, report);
+    }
+
+    /// <summary>
+    /// Ideal speed-up = dense FLOPs / the FLOPs of the token counts actually computed. The estimated
+    /// measured speed-up takes this run's mean full-step time as the dense step time.
+    /// </summary>
+    private JanoReport Report(JanoPlanner planner, double[] stepMs, int textTokens)
+    {
+        var d = Package.Manifest.Dims;
+        var dense = FlopCounter.Forward(d, d.Tokens, d.Tokens, textTokens) * planner.Steps;
+        var jano = planner.TokensPerStep.Sum(n => n == 0 ? 0 : FlopCounter.Forward(d, n, d.Tokens, textTokens));
+        var fullSteps = Enumerable.Range(0, planner.Steps).Where(i => planner.TokensPerStep[i] == d.Tokens).Select(i => stepMs[i]).ToList();
+        var estimated = fullSteps.Count == 0 ? double.NaN : fullSteps.Average() * planner.Steps / stepMs.Sum();
+        return new JanoReport(planner.Options, planner.Levels, planner.TokensPerStep, planner.Mask!, planner.Maps,
+            jano == 0 ? double.PositiveInfinity : dense / jano, estimated, planner.AnalysisMs);
+    }
+
+    private IRegionAnalysis CreateAnalysis(JanoOptions options)
+    {
+        var d = Package.Manifest.Dims;
+        return new BlockDynamicsAnalysis(options, d.InChannels, d.SampleSize, d.PatchSize, _blockDynamics);
     }
 
     private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks, TotalTicks = t.TotalTicks };

@@ -24,7 +24,9 @@ public sealed class GenerateCommandTests
     private static void AssertOneLineError((int Code, string Out, string Err) r, params string[] fragments)
     {
         Assert.That(r.Code, Is.Not.EqualTo(0), r.Err);
-        var first = r.Err.Split('\n')[0];
+        var errorLines = r.Err.Split('\n').Where(l => l.StartsWith("jano ", StringComparison.Ordinal)).ToList();
+        Assert.That(errorLines, Has.Count.EqualTo(1), r.Err);
+        var first = errorLines[0];
         foreach (var f in fragments) Assert.That(first, Does.Contain(f));
         Assert.That(r.Err, Does.Not.Contain("   at "), "no stack trace");
     }
@@ -103,6 +105,32 @@ public sealed class GenerateCommandTests
         AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", Out("nowhere"), "--out", Out("m.png")), "not found");
         File.WriteAllText(Path.Combine(copy, "jano-model.json"), "{ \"format\": ");
         AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", copy, "--out", Out("m.png")), "jano-model.json", "invalid manifest");
+    }
+
+    [Test]
+    public void JanoRunPrintsItsSummaryAndWritesMaps()
+    {
+        var png = Out("jano.png");
+        var maps = Out("maps");
+        var r = CliRunner.Run("generate", "a sandal", "--model", _model.Package, "--steps", "16", "--jano", "--save-maps", maps,
+            "--compare-dense", "--out", png, "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Out, Does.Contain("jano steps (F full, M medium, A active): FFFFFFFFAAAMAAFF"));
+        Assert.That(r.Out, Does.Contain("ideal (FLOPs)").And.Contain("measured speed-up").And.Contain("PSNR"));
+        using var image = SixLabors.ImageSharp.Image.Load(Path.Combine(maps, "maps-seed0.png"));
+        Assert.That(image.Width, Is.GreaterThan(3 * 100));
+        using var sidecar = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(png, ".json")));
+        Assert.That(sidecar.RootElement.GetProperty("method").GetString(), Is.EqualTo("jano"));
+        Assert.That(sidecar.RootElement.GetProperty("jano").GetProperty("warmup").GetInt32(), Is.EqualTo(7));
+    }
+
+    [Test]
+    public void InvalidJanoOptionsAreRejected()
+    {
+        AssertOneLineError(CliRunner.Run("generate", "a sandal", "--model", _model.Package, "--steps", "12", "--static-threshold", "0.5", "--medium-threshold", "0.4", "--out", Out("j.png")), "out of order");
+        AssertOneLineError(CliRunner.Run("generate", "a sandal", "--model", _model.Package, "--steps", "8", "--jano", "--out", Out("j.png")), "warmup + cooldown");
+        AssertOneLineError(CliRunner.Run("generate", "a sandal", "--model", _model.Package, "--jano-preset", "nope", "--out", Out("j.png")), "nope");
+        AssertOneLineError(CliRunner.Run("generate", "a sandal", "--model", _model.Package, "--dense", "--jano", "--out", Out("j.png")), "--dense");
     }
 
     [Test]

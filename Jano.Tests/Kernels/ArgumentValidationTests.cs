@@ -28,16 +28,19 @@ public sealed class ArgumentValidationTests(string backendName)
         Assert.That(e.Message, Does.Contain("elements"));
     }
 
-    private static readonly object[] BadShapes =
-    [
-        new object[] { Shape with { Keys = 6 }, "KeyCapacity" },
-        new object[] { Shape with { Keys = 0 }, "Keys" },
-        new object[] { Shape with { Heads = 0 }, "Heads" },
-        new object[] { Shape with { HeadDim = 0 }, "HeadDim" },
-        new object[] { Shape with { Batch = 0 }, "Batch" },
-        new object[] { Shape with { Queries = -1 }, "Queries" },
-        new object[] { Shape with { Scale = float.NaN }, "Scale" },
-    ];
+    private static IEnumerable<TestCaseData> BadShapes()
+    {
+        yield return Bad(Shape with { Keys = 6 }, "KeyCapacity");
+        yield return Bad(Shape with { Keys = 0 }, "Keys");
+        yield return Bad(Shape with { Heads = 0 }, "Heads");
+        yield return Bad(Shape with { HeadDim = 0 }, "HeadDim");
+        yield return Bad(Shape with { Batch = 0 }, "Batch");
+        yield return Bad(Shape with { Queries = -1 }, "Queries");
+        yield return Bad(Shape with { Scale = float.NaN }, "Scale");
+
+        static TestCaseData Bad(AttentionShape shape, string parameter) =>
+            new TestCaseData(shape, parameter).SetArgDisplayNames(parameter);
+    }
 
     [TestCaseSource(nameof(BadShapes))]
     public void AttentionRejectsAnInvalidShape(AttentionShape shape, string parameter)

@@ -2,14 +2,15 @@ using System.Globalization;
 using Jano.Runtime;
 using Jano.Runtime.Imaging;
 using Jano.Runtime.Pipeline;
+using Jano.Runtime.Scheduling;
 
 namespace Jano.Cli;
 
 public sealed class GenerateCommand : ICommand
 {
     public string Name => "generate";
-    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--negative TEXT] [--threads N] [--attention kernel|ort] [--truncate] [--verbose]";
-    public IReadOnlySet<string> Switches => new HashSet<string> { "verbose", "truncate" };
+    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--negative TEXT] [--threads N] [--attention kernel|ort] [--truncate] [--verbose] " + JanoFlags.Usage;
+    public IReadOnlySet<string> Switches => new HashSet<string>(JanoFlags.SwitchNames) { "verbose", "truncate", "compare-dense" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
@@ -25,17 +26,36 @@ public sealed class GenerateCommand : ICommand
         var attention = args.String("attention") ?? "kernel";
         var truncate = args.Switch("truncate");
         var verbose = args.Switch("verbose");
+        var compareDense = args.Switch("compare-dense");
+        var mapsFolder = args.String("save-maps");
+        var janoFlags = JanoFlags.Read(args);
         args.EnsureAllUsed();
 
         if (count < 1 || count > 1024) throw new UsageException($"--count must be between 1 and 1024, got {count}");
         if (threads < 0) throw new UsageException("--threads must be ≥ 0");
+        if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
         var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance };
         request.Validate(); // before loading anything: bad input fails fast
         OutputPath.EnsureWritable(output);
 
-        if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
         var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate, Attention = attention };
         using var pipeline = PixArtPipeline.Open(model ?? DefaultModel.Locate(), options);
+        var manifest = pipeline.Package.Manifest;
+        var jano = janoFlags.Resolve(manifest);
+        var effectiveSteps = steps ?? manifest.Defaults.Steps;
+        if (jano is not null)
+        {
+            try { jano.Validate(effectiveSteps, manifest.Dims.SampleSize, manifest.Dims.PatchSize); }
+            catch (ArgumentException e) when (!janoFlags.Explicit)
+            {
+                stderr.WriteLine($"note: the package's default Jano preset does not fit this run ({e.Message}); generating dense");
+                jano = null;
+            }
+        }
+        if ((compareDense || mapsFolder is not null) && jano is null)
+            throw new UsageException("--compare-dense and --save-maps need Jano (do not pass --dense)");
+        request = request with { Jano = jano };
+
         var progress = new ProgressBar(stderr, !Console.IsErrorRedirected);
         var images = new List<float[]>();
         var seeds = new List<long>();
@@ -45,14 +65,14 @@ public sealed class GenerateCommand : ICommand
         for (var k = 0; k < count; k++)
         {
             var itemSeed = (long)seed + k;
-            var label = count > 1 ? $"seed {itemSeed}" : "denoising";
+            var label = count > 1 ? $"seed {itemSeed}" : (jano is null ? "dense" : "jano");
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = pipeline.Generate(request with { Seed = itemSeed }, report =>
             {
                 progress.Update(label, report.Step, report.Steps, report.StepMs);
                 if (verbose)
                     stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"step {report.Step,3}/{report.Steps}: {report.StepMs,8:F2} ms, ONNX Runtime sessions {report.SessionMs,8:F2} ms, attention {report.AttentionMs,7:F2} ms, outside sessions {100 * (1 - report.SessionMs / report.StepMs),5:F1}%"));
+                        $"step {report.Step,3}/{report.Steps}: {report.Tokens,5} tokens, {report.StepMs,8:F2} ms, ONNX Runtime sessions {report.SessionMs,8:F2} ms, attention {report.AttentionMs,7:F2} ms, outside sessions {100 * (1 - report.SessionMs / report.StepMs),5:F1}%"));
             });
             wallMs += System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             images.Add(result.Image);
@@ -60,6 +80,17 @@ public sealed class GenerateCommand : ICommand
             total.Add(result.Timings);
             textMs += result.TextMs;
             last = result;
+            if (result.Jano is { } report)
+            {
+                JanoSummary.Print(stdout, itemSeed, report);
+                if (compareDense)
+                {
+                    var dense = pipeline.Generate(request with { Seed = itemSeed, Jano = null });
+                    JanoSummary.PrintComparison(stdout, result, dense);
+                }
+                if (mapsFolder is not null)
+                    JanoMapWriter.Save(Path.Combine(mapsFolder, $"maps-seed{itemSeed}.png"), report, result, manifest.Dims);
+            }
         }
 
         ImageWriter.SavePng(output, images, last!.Channels, last.Size);
@@ -71,7 +102,8 @@ public sealed class GenerateCommand : ICommand
             Steps = last.Steps,
             Guidance = last.Guidance,
             Sampler = last.Sampler,
-            Method = "dense",
+            Method = jano is null ? "dense" : "jano",
+            Jano = jano,
             Package = pipeline.Package.Folder,
             PackageSha256 = pipeline.Package.ManifestSha256,
             Provider = options.Provider,
@@ -80,7 +112,7 @@ public sealed class GenerateCommand : ICommand
         };
         sidecar.Save(GenerationSidecar.PathFor(output));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {output} ({count} image{(count > 1 ? "s" : "")}, {last.Steps} steps, guidance {last.Guidance}, {total.TotalMs / stepsDone:F1} ms/step, {100 * total.OutsideSessionsShare:F1}% of step time outside ONNX Runtime sessions)"));
+            $"wrote {output} ({count} image{(count > 1 ? "s" : "")}, {(jano is null ? "dense" : "jano")}, {last.Steps} steps, guidance {last.Guidance}, {total.TotalMs / stepsDone:F1} ms/step, {100 * total.OutsideSessionsShare:F1}% of step time outside ONNX Runtime sessions)"));
         return 0;
     }
 }
