@@ -23,7 +23,7 @@ public sealed class GenerateCommand : ICommand
         var output = args.String("out") ?? "jano.png";
         var negative = args.String("negative") ?? "";
         var threads = args.Int("threads") ?? 0;
-        var attention = args.String("attention") ?? "kernel";
+        var attention = args.String("attention") ?? new RuntimeOptions().Attention;
         var truncate = args.Switch("truncate");
         var verbose = args.Switch("verbose");
         var compareDense = args.Switch("compare-dense");
