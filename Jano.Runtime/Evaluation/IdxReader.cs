@@ -17,7 +17,10 @@ public static class IdxReader
     {
         byte[] raw;
         try { raw = File.ReadAllBytes(path); }
-        catch (FileNotFoundException e) { throw new FileNotFoundException($"{path}: file not found", path, e); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"{path}: file not found", path, e);
+        }
         return Parse(path, raw);
     }
 

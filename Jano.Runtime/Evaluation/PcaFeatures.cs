@@ -7,7 +7,7 @@ namespace Jano.Runtime.Evaluation;
 /// the feature space in which generated and real images are compared (<see cref="FrechetDistance"/>).
 /// Pixel space is too large for that: 784 dimensions need far more samples than an evaluation
 /// generates for a stable covariance, while m = 32 components hold most of the variance of
-/// Fashion-MNIST (≈ 84%). The covariance is accumulated in double from float chunks; its top
+/// Fashion-MNIST's training images (82.6%). The covariance is accumulated in double from float chunks; its top
 /// eigenvectors come from <see cref="SymmetricEigen.Largest"/>.
 /// </summary>
 public sealed class PcaFeatures

@@ -11,6 +11,17 @@ namespace Jano.Runtime.Imaging;
 /// </summary>
 public static class ImageWriter
 {
+    private static float[] Upscale(float[] image, int channels, int size, int scale)
+    {
+        var big = size * scale;
+        var o = new float[channels * big * big];
+        for (var c = 0; c < channels; c++)
+            for (var y = 0; y < big; y++)
+                for (var x = 0; x < big; x++)
+                    o[(c * big + y) * big + x] = image[(c * size + y / scale) * size + x / scale];
+        return o;
+    }
+
     public static byte ToByte(float v)
     {
         var scaled = (v + 1f) * 127.5f;
@@ -18,8 +29,15 @@ public static class ImageWriter
         return scaled >= 255f ? (byte)255 : (byte)MathF.Round(scaled);
     }
 
-    public static void SavePng(string path, IReadOnlyList<float[]> images, int channels, int size, int? columns = null)
+    /// <param name="scale">Each model pixel becomes scale×scale output pixels (nearest neighbour), for viewing small images.</param>
+    public static void SavePng(string path, IReadOnlyList<float[]> images, int channels, int size, int? columns = null, int scale = 1)
     {
+        if (scale < 1 || scale > 64) throw new ArgumentException($"scale must be between 1 and 64, got {scale}");
+        if (scale > 1)
+        {
+            images = images.Select(i => Upscale(i, channels, size, scale)).ToList();
+            size *= scale;
+        }
         if (images.Count == 0) throw new ArgumentException("no images to write");
         if (channels != 1 && channels != 3)
             throw new ArgumentException($"cannot render {channels}-channel latents as an image (1 = grayscale, 3 = RGB); this package has no image decoder");

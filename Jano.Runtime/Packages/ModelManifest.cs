@@ -22,6 +22,7 @@ public sealed record ModelManifest
     public required TextEncoderSettings TextEncoder { get; init; }
     public required SamplerSettings Sampler { get; init; }
     public GenerationDefaults Defaults { get; init; } = new();
+    [JsonPropertyName("dtype")]
     public string DType { get; init; } = "float32";
     public required StageFiles Stages { get; init; }
     /// <summary>Named Jano presets for this model's size; <see cref="DefaultJanoPreset"/> is used by `jano generate`.</summary>
@@ -54,9 +55,13 @@ public sealed record ModelDims
     public required int SampleSize { get; init; }
     public required int CaptionChannels { get; init; }
     public int ModulationSize { get; init; }
+    [JsonIgnore]
     public int GridSize => SampleSize / PatchSize;
+    [JsonIgnore]
     public int Tokens => GridSize * GridSize;
+    [JsonIgnore]
     public int PatchInputWidth => PatchSize * PatchSize * InChannels;
+    [JsonIgnore]
     public int PatchOutputWidth => PatchSize * PatchSize * OutChannels;
 }
 

@@ -9,6 +9,7 @@ public static class CliApp
         new InitRandomCommand(),
         new InfoCommand(),
         new GenerateCommand(),
+        new EvalCommand(),
     }.ToDictionary(c => c.Name);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

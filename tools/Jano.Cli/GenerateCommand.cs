@@ -9,7 +9,7 @@ namespace Jano.Cli;
 public sealed class GenerateCommand : ICommand
 {
     public string Name => "generate";
-    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--negative TEXT] [--threads N] [--attention kernel|ort] [--truncate] [--verbose] " + JanoFlags.Usage;
+    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--scale N] [--negative TEXT] [--threads N] [--attention kernel|ort] [--truncate] [--verbose] " + JanoFlags.Usage;
     public IReadOnlySet<string> Switches => new HashSet<string>(JanoFlags.SwitchNames) { "verbose", "truncate", "compare-dense" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -23,6 +23,7 @@ public sealed class GenerateCommand : ICommand
         var output = args.String("out") ?? "jano.png";
         var negative = args.String("negative") ?? "";
         var threads = args.Int("threads") ?? 0;
+        var scale = args.Int("scale") ?? 1;
         var attention = args.String("attention") ?? new RuntimeOptions().Attention;
         var truncate = args.Switch("truncate");
         var verbose = args.Switch("verbose");
@@ -33,6 +34,7 @@ public sealed class GenerateCommand : ICommand
 
         if (count < 1 || count > 1024) throw new UsageException($"--count must be between 1 and 1024, got {count}");
         if (threads < 0) throw new UsageException("--threads must be ≥ 0");
+        if (scale < 1 || scale > 64) throw new UsageException($"--scale must be between 1 and 64, got {scale}");
         if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
         var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance };
         request.Validate(); // before loading anything: bad input fails fast
@@ -93,7 +95,7 @@ public sealed class GenerateCommand : ICommand
             }
         }
 
-        ImageWriter.SavePng(output, images, last!.Channels, last.Size);
+        ImageWriter.SavePng(output, images, last!.Channels, last.Size, scale: scale);
         var stepsDone = last.Steps * count;
         var sidecar = new GenerationSidecar
         {
