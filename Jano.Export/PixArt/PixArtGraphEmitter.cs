@@ -77,7 +77,9 @@ public sealed class PixArtGraphEmitter(PixArtConfig config, PixArtWeights weight
     /// Block "post": out-projection of the self-attention result and gated residual, cross-attention
     /// to the caption (no norm before it, as PixArt), norm2 + modulate, GELU-tanh MLP, gated residual.
     /// </summary>
-    public string Post(OnnxGraphBuilder g, int layer, string hidden, string attention, string tMod, string crossK, string crossV)
+    /// <param name="crossBias">Optional additive bias [B, L] on the caption keys (0 keeps a key, −1e9 masks padding), so
+    /// branches with captions of different lengths can run as one batch.</param>
+    public string Post(OnnxGraphBuilder g, int layer, string hidden, string attention, string tMod, string crossK, string crossV, string? crossBias = null)
     {
         var b = weights.Blocks[layer];
         var name = $"transformer_blocks.{layer}";
@@ -91,7 +93,7 @@ public sealed class PixArtGraphEmitter(PixArtConfig config, PixArtWeights weight
         var scale = 1f / MathF.Sqrt(config.HeadDim);
         var scaledQ = new LinearWeights(b.CrossQ.Weight.Select(w => w * scale).ToArray(), b.CrossQ.Bias.Select(w => w * scale).ToArray(), D, D);
         var q = LinearOf(g, h, scaledQ, name + ".attn2.to_q");
-        var cross = Attention(g, q, crossK, crossV, name + ".attn2");
+        var cross = Attention(g, q, crossK, crossV, name + ".attn2", crossBias);
         var crossOut = LinearOf(g, cross, b.CrossOut, name + ".attn2.to_out.0");
         h = g.Add(h, crossOut, name + ".after_cross");
 
@@ -120,13 +122,16 @@ public sealed class PixArtGraphEmitter(PixArtConfig config, PixArtWeights weight
     /// Multi-head attention in plain ONNX ops (used for cross-attention and, in model.onnx, for
     /// self-attention). q must already carry the 1/√hd scale. Shapes: q [B, n, D], k/v [B, m, D].
     /// </summary>
-    public string Attention(OnnxGraphBuilder g, string q, string k, string v, string name)
+    public string Attention(OnnxGraphBuilder g, string q, string k, string v, string name, string? keyBias = null)
     {
         long h = config.NumHeads, hd = config.HeadDim;
         var qh = g.Transpose(g.Reshape(q, [0, 0, h, hd], name + ".q_heads"), [0, 2, 1, 3], name + ".q_bhnd");
         var kh = g.Transpose(g.Reshape(k, [0, 0, h, hd], name + ".k_heads"), [0, 2, 3, 1], name + ".k_bhdm");
         var vh = g.Transpose(g.Reshape(v, [0, 0, h, hd], name + ".v_heads"), [0, 2, 1, 3], name + ".v_bhmd");
-        var probs = g.Softmax(g.MatMul(qh, kh, name + ".scores"), -1, name + ".probs");
+        var scores = g.MatMul(qh, kh, name + ".scores");
+        if (keyBias is not null)
+            scores = g.Add(scores, g.Unsqueeze(keyBias, [1, 2], name + ".key_bias"), name + ".scores_masked"); // [B, 1, 1, m]
+        var probs = g.Softmax(scores, -1, name + ".probs");
         var o = g.Transpose(g.MatMul(probs, vh, name + ".context"), [0, 2, 1, 3], name + ".o_bnhd");
         return g.Reshape(o, [0, 0, h * hd], name + ".o");
     }

@@ -13,6 +13,12 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     private readonly PixArtGraphEmitter _emit = new(config, weights);
     private int D => config.HiddenSize;
 
+    /// <summary>
+    /// Batch of the modulation inputs: 1 (shared by every item, broadcast) or the items' batch. A name
+    /// of its own, so a runtime may batch guidance branches that share one timestep.
+    /// </summary>
+    private const string ModBatch = "mod_batch";
+
     public ModelProto Embed()
     {
         var g = new OnnxGraphBuilder("embed");
@@ -50,7 +56,7 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     {
         var g = new OnnxGraphBuilder($"block_{layer:D2}_pre");
         var h = g.Input("hidden", F, "batch", "tokens", D);
-        var tMod = g.Input("t_mod", F, "batch", 6 * D);
+        var tMod = g.Input("t_mod", F, ModBatch, 6 * D);
         var (q, k, v) = _emit.Pre(g, layer, h, tMod);
         g.Output(q, "q", F, "batch", "tokens", D);
         g.Output(k, "k", F, "batch", "tokens", D);
@@ -63,11 +69,12 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
         var g = new OnnxGraphBuilder($"block_{layer:D2}_post");
         var h = g.Input("hidden", F, "batch", "tokens", D);
         var attention = g.Input("attention", F, "batch", "tokens", D);
-        var tMod = g.Input("t_mod", F, "batch", 6 * D);
+        var tMod = g.Input("t_mod", F, ModBatch, 6 * D);
         var ck = g.Input("cross_k", F, "batch", "text_tokens", D);
         var cv = g.Input("cross_v", F, "batch", "text_tokens", D);
-        g.Output(_emit.Post(g, layer, h, attention, tMod, ck, cv), "hidden_out", F, "batch", "tokens", D);
-        return g.Build("hidden + self-attention output + modulation + cross K/V → hidden");
+        var bias = g.Input("cross_bias", F, "batch", "text_tokens");
+        g.Output(_emit.Post(g, layer, h, attention, tMod, ck, cv, bias), "hidden_out", F, "batch", "tokens", D);
+        return g.Build("hidden + self-attention output + modulation + cross K/V (+ key bias) → hidden");
     }
 
     /// <summary>
@@ -91,7 +98,7 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     {
         var g = new OnnxGraphBuilder("final");
         var h = g.Input("hidden", F, "batch", "tokens", D);
-        var tEmb = g.Input("t_emb", F, "batch", D);
+        var tEmb = g.Input("t_emb", F, ModBatch, D);
         g.Output(_emit.Final(g, h, tEmb), "patch_out", F, "batch", "tokens", config.PatchOutputWidth);
         return g.Build("hidden + modulation → patch outputs");
     }

@@ -25,14 +25,21 @@ public sealed class PinnedBuffer : IDisposable
     public Span<float> RowsSpan(int count) => Data.AsSpan(0, count * Width);
 
     /// <summary>An OrtValue over the first <paramref name="rows"/> rows shaped [1, rows, Width] (or [rows, Width]).</summary>
-    public OrtValue View(int rows, bool batched = true)
+    public OrtValue View(int rows, bool batched = true) => batched ? View(1, rows) : View(0, rows);
+
+    /// <summary>
+    /// An OrtValue over the first batch·rows rows shaped [batch, rows, Width], items packed one after
+    /// another; batch 0 means the 2-D view [rows, Width].
+    /// </summary>
+    public OrtValue View(int batch, int rows)
     {
-        if (rows < 0 || rows > Rows) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"buffer has {Rows} rows");
-        var key = rows * 2L + (batched ? 1 : 0);
+        var items = Math.Max(batch, 1);
+        if (rows < 0 || (long)items * rows > Rows) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"buffer has {Rows} rows, asked for {items}×{rows}");
+        var key = ((long)batch << 32) | (uint)rows;
         if (!_views.TryGetValue(key, out var value))
         {
-            long[] shape = batched ? [1, rows, Width] : [rows, Width];
-            value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Data.AsMemory(0, rows * Width), shape);
+            long[] shape = batch == 0 ? [rows, Width] : [batch, rows, Width];
+            value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Data.AsMemory(0, items * rows * Width), shape);
             _views[key] = value;
         }
         return value;
@@ -44,6 +51,7 @@ public sealed class PinnedBuffer : IDisposable
         long count = 1;
         foreach (var d in shape) count *= d;
         var key = -1 - count; // whole-buffer views never collide with row views (non-negative keys)
+
         if (!_views.TryGetValue(key, out var value))
         {
             value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Data.AsMemory(0, (int)count), shape);

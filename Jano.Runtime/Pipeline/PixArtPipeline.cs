@@ -78,12 +78,8 @@ public sealed class PixArtPipeline : IDisposable
 
         var textStart = Stopwatch.GetTimestamp();
         var cond = _text.Encode(request.Prompt);
-        Engine.SetCaption(0, cond.HiddenStates, cond.TokenCount);
-        if (useGuidance)
-        {
-            var uncond = _text.Encode(request.NegativePrompt);
-            Engine.SetCaption(1, uncond.HiddenStates, uncond.TokenCount);
-        }
+        var uncond = useGuidance ? _text.Encode(request.NegativePrompt) : null;
+        Engine.SetCaptions(cond.HiddenStates, cond.TokenCount, uncond?.HiddenStates, uncond?.TokenCount ?? 0);
         var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds;
 
         GaussianNoise.Fill(_latents, request.Seed);
@@ -106,7 +102,7 @@ public sealed class PixArtPipeline : IDisposable
             var sessionBefore = Engine.Timings.SessionTicks;
             var attentionBefore = Engine.Timings.AttentionTicks;
             var n = planner?.TokensFor(i + 1) ?? tokens;
-            Engine.Forward(_latents, sampler.ModelTimestep(i), n, useGuidance ? 2 : 1);
+            Engine.Forward(_latents, sampler.ModelTimestep(i), n);
             if (useGuidance)
                 Guidance.Combine(Engine.Output(0), Engine.Output(1), (float)guidance, _guidedRows);
             else

@@ -35,7 +35,7 @@ public sealed class PixArtSessions : IDisposable
             for (var i = 0; i < d.Depth; i++)
             {
                 CheckSignature(Pre[i], s.Blocks[i].Pre, ["hidden", "t_mod"], ["q", "k", "v"]);
-                CheckSignature(Post[i], s.Blocks[i].Post, ["hidden", "attention", "t_mod", "cross_k", "cross_v"], ["hidden_out"]);
+                CheckSignature(Post[i], s.Blocks[i].Post, ["hidden", "attention", "t_mod", "cross_k", "cross_v", "cross_bias"], ["hidden_out"]);
             }
             CheckSignature(Final, s.Final, ["hidden", "t_emb"], ["patch_out"]);
             Positions = LoadPositions(package);

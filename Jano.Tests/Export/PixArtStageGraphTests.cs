@@ -109,10 +109,34 @@ public sealed class PixArtStageGraphTests
         var cv = TestData.Normal(2 * l * D, 70 + layer);
         var outputs = OnnxRunner.Run(_model.PackageFile($"block_{layer:D2}.post.onnx"),
             ("hidden", hidden, [2, n, D]), ("attention", attention, [2, n, D]), ("t_mod", tMod, [2, 6 * D]),
-            ("cross_k", ck, [2, l, D]), ("cross_v", cv, [2, l, D]));
+            ("cross_k", ck, [2, l, D]), ("cross_v", cv, [2, l, D]), ("cross_bias", new float[2 * l], [2, l]));
         double[] Item(float[] a, int b, int rows) => TestData.ToDouble(a[(b * rows * D)..((b + 1) * rows * D)]);
         var expected = Enumerable.Range(0, 2).Select(b => _ref.Post(layer, Item(hidden, b, n), Item(attention, b, n), Item(tMod, b, 6), Item(ck, b, l), Item(cv, b, l), l)).ToArray();
         AssertClose(outputs["hidden_out"], TestData.Concat(expected), "hidden_out");
+    }
+
+    [Test]
+    public void MaskedCaptionPaddingEqualsTheUnpaddedCaption()
+    {
+        // Item 0 has 2 real caption tokens padded to 4 with junk keys the bias masks; item 1 has 4.
+        const int n = 3, l = 4, real = 2;
+        var hidden = TestData.Normal(2 * n * D, 85);
+        var attention = TestData.Normal(2 * n * D, 86);
+        var tMod = TestData.Normal(6 * D, 87, 0.5); // one modulation row shared by both items (broadcast)
+        var ck = TestData.Normal(2 * l * D, 88);
+        var cv = TestData.Normal(2 * l * D, 89);
+        var bias = new float[2 * l];
+        bias[real] = bias[real + 1] = -1e9f;
+        var padded = OnnxRunner.Run(_model.PackageFile("block_00.post.onnx"),
+            ("hidden", hidden, [2, n, D]), ("attention", attention, [2, n, D]), ("t_mod", tMod, [1, 6 * D]),
+            ("cross_k", ck, [2, l, D]), ("cross_v", cv, [2, l, D]), ("cross_bias", bias, [2, l]))["hidden_out"];
+        var alone = OnnxRunner.Run(_model.PackageFile("block_00.post.onnx"),
+            ("hidden", hidden[..(n * D)], [1, n, D]), ("attention", attention[..(n * D)], [1, n, D]), ("t_mod", tMod, [1, 6 * D]),
+            ("cross_k", ck[..(real * D)], [1, real, D]), ("cross_v", cv[..(real * D)], [1, real, D]), ("cross_bias", new float[real], [1, real]))["hidden_out"];
+        Assert.That(TestData.MaxAbsDiff(padded[..(n * D)], alone), Is.LessThanOrEqualTo(1e-5));
+        var expected = _ref.Post(0, TestData.ToDouble(hidden[(n * D)..]), TestData.ToDouble(attention[(n * D)..]), TestData.ToDouble(tMod),
+            TestData.ToDouble(ck[(l * D)..]), TestData.ToDouble(cv[(l * D)..]), l);
+        AssertClose(padded[(n * D)..], expected, "unpadded item with the shared modulation row");
     }
 
     [Test]
