@@ -3,7 +3,11 @@ namespace Jano.Runtime;
 /// <summary>How the runtime executes: provider, threads, and text limits.</summary>
 public sealed record RuntimeOptions
 {
-    /// <summary>"cpu" today; "cuda" and "auto" arrive with the CUDA path.</summary>
+    /// <summary>
+    /// "cpu", "cuda" (fails with the reason when ONNX Runtime's CUDA provider cannot load) or "auto"
+    /// (CUDA when it loads, else CPU with the reason kept). The CUDA provider runs the graphs; the
+    /// step loop's buffers stay in host memory until the device-resident path lands.
+    /// </summary>
     public string Provider { get; init; } = "cpu";
 
     /// <summary>Threads per ONNX Runtime session and for the kernels; 0 = all cores.</summary>

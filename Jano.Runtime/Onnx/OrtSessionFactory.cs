@@ -2,22 +2,43 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace Jano.Runtime.Onnx;
 
-/// <summary>Creates ONNX Runtime sessions with the provider and threading of the run's options.</summary>
-public sealed class OrtSessionFactory(RuntimeOptions options)
+/// <summary>
+/// Creates ONNX Runtime sessions with the provider and threading of the run's options. Provider
+/// "cpu" always works; "cuda" adds ONNX Runtime's CUDA execution provider and fails with the reason
+/// when it cannot load (no GPU, no driver, or CUDA 13 runtime libraries missing); "auto" takes CUDA
+/// when it loads and otherwise falls back to the CPU, keeping the reason in <see cref="FallbackReason"/>.
+/// </summary>
+public sealed class OrtSessionFactory
 {
-    public RuntimeOptions Options { get; } = options;
+    public OrtSessionFactory(RuntimeOptions options)
+    {
+        Options = options;
+        Provider = options.Provider switch
+        {
+            "cpu" => "cpu",
+            "cuda" => CudaProbe.Available(out var reason) ? "cuda" : throw new ProviderUnavailableException($"provider cuda is not available: {reason}"),
+            "auto" => CudaProbe.Available(out var why) ? "cuda" : Fallback(why),
+            _ => throw new ArgumentException($"provider '{options.Provider}' is unknown (auto, cpu, cuda)"),
+        };
+    }
+
+    private string Fallback(string reason)
+    {
+        FallbackReason = reason;
+        return "cpu";
+    }
+
+    public RuntimeOptions Options { get; }
+
+    /// <summary>The provider sessions actually use: "cpu" or "cuda".</summary>
+    public string Provider { get; }
+
+    /// <summary>Why "auto" did not take CUDA; null when it did or when the provider was explicit.</summary>
+    public string? FallbackReason { get; private set; }
 
     public InferenceSession Create(string path)
     {
-        if (Options.Provider != "cpu")
-            throw new ArgumentException($"provider '{Options.Provider}' is not available in this build; use cpu");
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = Options.Threads > 0 ? Options.Threads : Environment.ProcessorCount,
-            InterOpNumThreads = 1,
-        };
+        using var sessionOptions = CreateOptions();
         try
         {
             return new InferenceSession(path, sessionOptions);
@@ -25,6 +46,50 @@ public sealed class OrtSessionFactory(RuntimeOptions options)
         catch (OnnxRuntimeException e)
         {
             throw new Packages.ModelPackageException($"{path}: ONNX Runtime cannot load this graph: {e.Message}", e);
+        }
+    }
+
+    public SessionOptions CreateOptions()
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = Options.Threads > 0 ? Options.Threads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+        };
+        if (Provider == "cuda") sessionOptions.AppendExecutionProvider_CUDA(0);
+        return sessionOptions;
+    }
+}
+
+/// <summary>The requested execution provider cannot be used here; the message says why.</summary>
+public sealed class ProviderUnavailableException(string message) : InvalidOperationException(message);
+
+/// <summary>Tries once per process whether ONNX Runtime's CUDA provider loads.</summary>
+internal static class CudaProbe
+{
+    private static readonly Lazy<string?> Failure = new(Probe);
+
+    public static bool Available(out string reason)
+    {
+        reason = Failure.Value ?? "";
+        return Failure.Value is null;
+    }
+
+    private static string? Probe()
+    {
+        try
+        {
+            using var options = new SessionOptions();
+            options.AppendExecutionProvider_CUDA(0);
+            return null;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            // ONNX Runtime's message names the library it could not load (e.g. libcudart.so.13); keep its first line.
+            var line = e.Message.Split('\n')[0].Trim();
+            return string.IsNullOrEmpty(line) ? e.GetType().Name : line;
         }
     }
 }

@@ -28,7 +28,8 @@ public sealed class PixArtPipeline : IDisposable
         Package = package;
         Options = options;
         var d = package.Manifest.Dims;
-        _sessions = new PixArtSessions(package, new OrtSessionFactory(options));
+        Sessions = new OrtSessionFactory(options);
+        _sessions = new PixArtSessions(package, Sessions);
         try
         {
             _text = TextEncoder.CreateDefault(new TextEncoderOptions
@@ -63,6 +64,9 @@ public sealed class PixArtPipeline : IDisposable
         new(ModelPackage.Open(packageFolder), options ?? new RuntimeOptions(), attention);
 
     public ModelPackage Package { get; }
+
+    /// <summary>The provider in use and, for "auto", why it fell back to the CPU.</summary>
+    public OrtSessionFactory Sessions { get; }
     public RuntimeOptions Options { get; }
     public DenoisingEngine Engine { get; }
     public TextEncoder Text => _text;

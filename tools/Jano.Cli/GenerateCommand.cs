@@ -9,7 +9,7 @@ namespace Jano.Cli;
 public sealed class GenerateCommand : ICommand
 {
     public string Name => "generate";
-    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--scale N] [--negative TEXT] [--threads N] [--attention kernel|ort] [--truncate] [--verbose] " + JanoFlags.Usage;
+    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--scale N] [--negative TEXT] [--threads N] [--provider auto|cpu|cuda] [--attention ort|kernel] [--truncate] [--verbose] " + JanoFlags.Usage;
     public IReadOnlySet<string> Switches => new HashSet<string>(JanoFlags.SwitchNames) { "verbose", "truncate", "compare-dense" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -25,6 +25,7 @@ public sealed class GenerateCommand : ICommand
         var threads = args.Int("threads") ?? 0;
         var scale = args.Int("scale") ?? 1;
         var attention = args.String("attention") ?? new RuntimeOptions().Attention;
+        var provider = args.String("provider") ?? "auto";
         var truncate = args.Switch("truncate");
         var verbose = args.Switch("verbose");
         var compareDense = args.Switch("compare-dense");
@@ -40,8 +41,11 @@ public sealed class GenerateCommand : ICommand
         request.Validate(); // before loading anything: bad input fails fast
         OutputPath.EnsureWritable(output);
 
-        var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate, Attention = attention };
+        if (provider is not ("auto" or "cpu" or "cuda")) throw new UsageException($"--provider must be auto, cpu or cuda, got '{provider}'");
+        var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate, Attention = attention, Provider = provider };
         using var pipeline = PixArtPipeline.Open(model ?? DefaultModel.Locate(), options);
+        if (pipeline.Sessions.FallbackReason is { } why)
+            stderr.WriteLine($"note: using the CPU provider; CUDA is not available ({why})");
         var manifest = pipeline.Package.Manifest;
         var jano = janoFlags.Resolve(manifest);
         var effectiveSteps = steps ?? manifest.Defaults.Steps;
@@ -108,7 +112,7 @@ public sealed class GenerateCommand : ICommand
             Jano = jano,
             Package = pipeline.Package.Folder,
             PackageSha256 = pipeline.Package.ManifestSha256,
-            Provider = options.Provider,
+            Provider = pipeline.Sessions.Provider,
             Image = Path.GetFileName(output),
             Timings = new SidecarTimings(wallMs, textMs, total.TotalMs, total.TotalMs / stepsDone, total.SessionMs, total.AttentionMs, total.OutsideSessionsShare),
         };
