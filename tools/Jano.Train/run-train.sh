@@ -30,7 +30,7 @@ mv "$RUN/bin.new" "$RUN/bin"
 # 7.4 vs 16.4 samples per CPU-second); passive waiting yields the core instead. Must be in the real
 # environment: libgomp reads it when libtorch loads, before any managed code could set it.
 export OMP_WAIT_POLICY=PASSIVE
-nohup dotnet "$RUN/bin/jano-train.dll" train --out "$RUN" --captions "$RUN/captions" --resume --threads 2 "$@" \
+setsid nohup dotnet "$RUN/bin/jano-train.dll" train --out "$RUN" --captions "$RUN/captions" --resume --threads 2 "$@" \
   >> "$RUN/train.log" 2>&1 < /dev/null &
 echo $! > "$RUN/train.pid"
 echo "trainer started (pid $!), log: $RUN/train.log"
