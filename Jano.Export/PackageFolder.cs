@@ -44,10 +44,16 @@ public sealed class PackageFolder : IDisposable
         return files;
     }
 
+    /// <summary>
+    /// Moves the finished package into place. When it replaces an older package, files the old
+    /// manifest did not list (a model card, notes) are carried over: export replaces the model, not
+    /// what people wrote beside it.
+    /// </summary>
     public void Commit()
     {
         if (Directory.Exists(_target))
         {
+            CarryOverUnlistedFiles();
             var old = _target + $".old.{Guid.NewGuid():N}";
             Directory.Move(_target, old);
             Directory.Move(WorkPath, _target);
@@ -58,6 +64,30 @@ public sealed class PackageFolder : IDisposable
             Directory.Move(WorkPath, _target);
         }
         _committed = true;
+    }
+
+    private void CarryOverUnlistedFiles()
+    {
+        var manifestPath = Path.Combine(_target, ModelManifest.FileName);
+        if (!System.IO.File.Exists(manifestPath)) return;
+        HashSet<string> listed;
+        try
+        {
+            var old = System.Text.Json.JsonSerializer.Deserialize<ModelManifest>(System.IO.File.ReadAllText(manifestPath), ModelManifest.JsonOptions);
+            listed = new HashSet<string>(old?.Files.Select(f => f.Path) ?? [], StringComparer.Ordinal) { ModelManifest.FileName };
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return; // an unreadable old manifest: nothing can be told apart, so nothing is carried over
+        }
+        foreach (var path in Directory.EnumerateFiles(_target, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(_target, path).Replace('\\', '/');
+            var destination = Path.Combine(WorkPath, relative);
+            if (listed.Contains(relative) || System.IO.File.Exists(destination)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            System.IO.File.Copy(path, destination);
+        }
     }
 
     public void Dispose()

@@ -130,6 +130,18 @@ public sealed class PixArtExportErrorTests
     }
 
     [Test]
+    public void ReExportKeepsFilesPeopleAddedBesideThePackage()
+    {
+        _model.Export();
+        File.WriteAllText(_model.PackageFile("MODEL.md"), "# card");
+        File.WriteAllText(_model.PackageFile("final.onnx"), "stale"); // a listed file is replaced, not kept
+        _model.Export();
+        Assert.That(File.ReadAllText(_model.PackageFile("MODEL.md")), Is.EqualTo("# card"));
+        Assert.That(new FileInfo(_model.PackageFile("final.onnx")).Length, Is.GreaterThan(100));
+        Assert.DoesNotThrow(() => Jano.Runtime.Packages.ModelPackage.Open(_model.Package));
+    }
+
+    [Test]
     public void ManifestRecordsDimsSamplerAndFileHashes()
     {
         var manifest = _model.Export();
