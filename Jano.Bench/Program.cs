@@ -1,9 +1,12 @@
 using System.Globalization;
 using Jano.Bench;
+using Jano.Bench.Kernels;
 
-// Jano.Bench quick instruments (the BenchmarkDotNet suites and `jano bench` arrive with the benchmark issue):
-//   attention --package DIR [--threads N]          kernel vs ONNX Runtime MultiHeadAttention
+// Jano.Bench instruments (docs/BENCHMARKS.md):
+//   kernels [BenchmarkDotNet args]                  kernel micro-benchmarks (e.g. kernels --filter '*Attention*')
+//   attention --package DIR [--threads N]          kernel vs ONNX Runtime MultiHeadAttention on a package's shapes
 //   step --package DIR [--threads N] [--steps N]    dense step time and allocations per attention backend
+// The end-to-end comparison of dense and Jano is `jano bench` (tools/Jano.Cli).
 int Option(string name, int fallback)
 {
     var i = Array.IndexOf(args, name);
@@ -17,11 +20,13 @@ string? Package()
 var threads = Option("--threads", Environment.ProcessorCount);
 switch (args.FirstOrDefault())
 {
+    case "kernels":
+        return KernelSuites.Run(args[1..], Console.Out);
     case "attention" when Package() is { } p:
         return AttentionComparison.Run(p, threads, 21, Console.Out);
     case "step" when Package() is { } p:
         return StepProfile.Run(p, threads, Option("--steps", 10), Option("--repeats", 5), Console.Out);
     default:
-        Console.Error.WriteLine("usage: Jano.Bench attention|step --package DIR [--threads N] [--steps N] [--repeats N]");
+        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N]");
         return 2;
 }

@@ -10,6 +10,7 @@ public static class CliApp
         new InfoCommand(),
         new GenerateCommand(),
         new EvalCommand(),
+        new BenchCommand(),
     }.ToDictionary(c => c.Name);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

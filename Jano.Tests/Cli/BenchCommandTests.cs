@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Jano.Cli;
+using Jano.Tests.Export;
+
+namespace Jano.Tests.Cli;
+
+/// <summary>`jano bench` end to end on a tiny random package: the files it writes and what they say. No timings are asserted.</summary>
+[TestFixture]
+public sealed class BenchCommandTests
+{
+    private TinyPixArt _model = null!;
+    private string _prompts = null!;
+
+    [OneTimeSetUp]
+    public void Export()
+    {
+        // 16×16 latents: 64 tokens, and large enough for SSIM's 11×11 window.
+        _model = new TinyPixArt(layers: 2, heads: 2, headDim: 8, sample: 16, patch: 2, inChannels: 1, outChannels: 1, caption: 384);
+        _model.Export();
+        _prompts = Path.Combine(_model.Folder, "prompts.txt");
+        File.WriteAllText(_prompts, "# two prompts keep the test short\na sneaker\n\na coat\n");
+    }
+
+    [OneTimeTearDown]
+    public void Cleanup() => _model.Dispose();
+
+    private string Out(string name) => Path.Combine(_model.Folder, name);
+
+    private (int Code, string Out, string Err) Bench(string output, params string[] extra) =>
+        CliRunner.Run(["bench", "--package", _model.Package, "--prompts-file", _prompts, "--seeds", "1", "--repeats", "1",
+            "--warmup-runs", "1", "--steps", "5", "--warmup", "2", "--cooldown", "1", "--threads", "1", "--out", output, .. extra]);
+
+    private static JsonElement Method(JsonDocument json, string name) =>
+        json.RootElement.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == name);
+
+    [Test]
+    public void WritesReportJsonAndPlot()
+    {
+        var output = Out("analysed");
+        var r = Bench(output);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Out, Does.Contain("| dense |").And.Contain("| jano |").And.Contain("measured ÷ ideal").And.Contain("ONNX Runtime sessions"));
+
+        var markdown = File.ReadAllText(Path.Combine(output, BenchCommand.ReportName));
+        Assert.That(markdown, Does.Contain("# jano bench").And.Contain("## Per image").And.Contain("a sneaker").And.Contain("a coat"));
+
+        using var plot = SixLabors.ImageSharp.Image.Load(Path.Combine(output, BenchCommand.PlotName));
+        Assert.That(plot.Width, Is.GreaterThan(300), "a real PNG of a plot");
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, BenchCommand.JsonName)));
+        var dense = Method(json, "dense");
+        Assert.That(dense.TryGetProperty("psnrMean", out _), Is.False, "dense against itself has no PSNR");
+        Assert.That(dense.GetProperty("speedup").GetDouble(), Is.EqualTo(1.0));
+        Assert.That(dense.GetProperty("runs").GetInt32(), Is.EqualTo(2));
+        var jano = Method(json, "jano");
+        Assert.That(jano.TryGetProperty("psnrMean", out _), Is.True);
+        Assert.That(jano.TryGetProperty("ssimMean", out _), Is.True);
+        Assert.That(jano.GetProperty("idealSpeedup").GetDouble(), Is.GreaterThanOrEqualTo(1.0));
+        // The parts are disjoint stretches of the wall time, so none is negative (no value is asserted).
+        var b = jano.GetProperty("breakdown");
+        foreach (var part in new[] { "textMs", "sessionsMs", "attentionMs", "analysisMs", "restMs" })
+            Assert.That(b.GetProperty(part).GetDouble(), Is.GreaterThanOrEqualTo(0), part);
+        Assert.That(b.GetProperty("sessionsMs").GetDouble(), Is.GreaterThan(0));
+        Assert.That(json.RootElement.GetProperty("images").GetArrayLength(), Is.EqualTo(4), "2 methods × 2 prompts × 1 seed");
+    }
+
+    [Test]
+    public void ForcedAllActiveMaskHasIdealSpeedupOne()
+    {
+        var output = Out("forced");
+        var summary = Out("forced-summary.tsv");
+        var r = Bench(output, "--forced-active", "1", "--forced-medium", "0", "--summary", summary);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, BenchCommand.JsonName)));
+        var jano = Method(json, "jano");
+        Assert.That(jano.GetProperty("idealSpeedup").GetDouble(), Is.EqualTo(1.0).Within(1e-12));
+        Assert.That(jano.GetProperty("activeFraction").GetDouble(), Is.EqualTo(1.0));
+        // Every token active is dense (DESIGN.md): PSNR is +∞ (written "Infinity") or at least very high.
+        var psnr = jano.GetProperty("psnrMean");
+        Assert.That(psnr.ValueKind == JsonValueKind.String ? psnr.GetString() : psnr.GetDouble() > 80 ? "high" : psnr.GetDouble().ToString(),
+            Is.EqualTo("Infinity").Or.EqualTo("high"));
+        Assert.That(json.RootElement.GetProperty("forced").GetProperty("active").GetDouble(), Is.EqualTo(1.0));
+
+        var lines = File.ReadAllLines(summary);
+        Assert.That(lines, Has.Length.EqualTo(3), "header + dense + jano");
+        Assert.That(lines[0], Does.StartWith("package\ttokens"));
+        Assert.That(lines[2].Split('\t')[7], Is.EqualTo("jano"));
+    }
+
+    [Test]
+    public void BadOptionsAreUsageErrors()
+    {
+        Assert.That(CliRunner.Run("bench", "--package", _model.Package, "--forced-medium", "0.2").Code, Is.EqualTo(2));
+        var r = CliRunner.Run("bench", "--package", _model.Package, "--forced-active", "0.8", "--forced-medium", "0.5");
+        Assert.That(r.Code, Is.EqualTo(2));
+        Assert.That(r.Err, Does.Contain("at most 1"));
+        Assert.That(CliRunner.Run("bench", "--package", _model.Package, "--dense").Code, Is.EqualTo(2));
+        Assert.That(CliRunner.Run("bench", "--package", _model.Package, "--repeats", "0").Code, Is.EqualTo(2));
+        Assert.That(CliRunner.Run("bench", "--package", _model.Package, "--attention", "gpu").Code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void MissingPromptsFileIsNamed()
+    {
+        var r = CliRunner.Run("bench", "--package", _model.Package, "--prompts-file", Out("nowhere.txt"), "--out", Out("x"));
+        Assert.That(r.Code, Is.EqualTo(1));
+        Assert.That(r.Err, Does.Contain("nowhere.txt"));
+    }
+}

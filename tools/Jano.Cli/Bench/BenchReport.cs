@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Jano.Runtime.IO;
+using Jano.Runtime.Scheduling;
+
+namespace Jano.Cli.Bench;
+
+/// <summary>What `jano bench` found, with enough of the set-up to tell one run from another; saved as JSON.</summary>
+public sealed record BenchReport
+{
+    public required DateTimeOffset Date { get; init; }
+    public required MachineInfo Machine { get; init; }
+    public required string Package { get; init; }
+    public required string PackageName { get; init; }
+    public required int Tokens { get; init; }
+    public required int Depth { get; init; }
+    public required int Width { get; init; }
+    public required int Steps { get; init; }
+    public required double Guidance { get; init; }
+    public required int Threads { get; init; }
+    public required string Attention { get; init; }
+    public required int Prompts { get; init; }
+    public required int Seeds { get; init; }
+    public required int WarmupRuns { get; init; }
+    public required int Repeats { get; init; }
+    public required JanoOptions Jano { get; init; }
+    public ForcedFractions? Forced { get; init; }
+    public required IReadOnlyList<MethodResult> Methods { get; init; }
+    public required IReadOnlyList<ImageResult> Images { get; init; }
+
+    public MethodResult Method(string name) => Methods.Single(m => m.Method == name);
+
+    // PSNR of an image identical to dense is +∞, which plain JSON numbers cannot hold: it is written
+    // as the string "Infinity". Values that do not apply (dense against itself) are left out.
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public void SaveJson(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+}

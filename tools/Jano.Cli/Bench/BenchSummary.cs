@@ -1,0 +1,90 @@
+using Jano.Runtime.Imaging;
+using Jano.Runtime.Packages;
+
+namespace Jano.Cli.Bench;
+
+/// <summary>Turns the measured runs into per-method and per-image results (DESIGN.md, "Measuring").</summary>
+public static class BenchSummary
+{
+    /// <summary>SSIM's 11×11 window needs images at least this wide; smaller ones get no SSIM.</summary>
+    private const int SsimWindow = 11;
+
+    public static BenchReport Create(BenchMeasurements m, BenchSettings settings, ModelPackage package, MachineInfo machine, DateTimeOffset date)
+    {
+        var manifest = package.Manifest;
+        var steps = settings.Steps ?? manifest.Defaults.Steps;
+        var images = BenchRunner.Methods.SelectMany(method => settings.Items.Select(item => Image(m, method, item))).ToList();
+        var denseMedian = BenchStatistics.Median(Walls(m, BenchRunner.Dense));
+        var methods = BenchRunner.Methods.Select(method =>
+        {
+            var runs = m.Runs.Where(r => r.Method == method).ToList();
+            var mine = images.Where(i => i.Method == method).ToList();
+            var median = BenchStatistics.Median(runs.Select(r => r.WallMs));
+            var speedup = denseMedian / median;
+            var ideal = mine.Count / mine.Sum(i => 1 / i.IdealSpeedup);
+            var psnr = mine.Where(i => i.Psnr is not null).Select(i => i.Psnr!.Value).ToList();
+            var ssim = mine.Where(i => i.Ssim is not null).Select(i => i.Ssim!.Value).ToList();
+            var reports = runs.Where(r => r.Repeat == 0 && r.Jano is not null).Select(r => r.Jano!).ToList();
+            return new MethodResult
+            {
+                Method = method,
+                Runs = runs.Count,
+                MedianWallMs = median,
+                MedianStepMs = median / steps,
+                Speedup = speedup,
+                PsnrMean = psnr.Count > 0 ? BenchStatistics.Mean(psnr) : null,
+                PsnrMin = psnr.Count > 0 ? BenchStatistics.Min(psnr) : null,
+                SsimMean = ssim.Count > 0 ? BenchStatistics.Mean(ssim) : null,
+                SsimMin = ssim.Count > 0 ? BenchStatistics.Min(ssim) : null,
+                IdealSpeedup = ideal,
+                MeasuredOverIdeal = speedup / ideal,
+                ActiveFraction = reports.Count > 0 ? reports.Average(r => r.ActiveFraction) : 1,
+                MediumFraction = reports.Count > 0 ? reports.Average(r => r.MediumFraction) : 0,
+                StaticFraction = reports.Count > 0 ? reports.Average(r => r.StaticFraction) : 0,
+                Breakdown = TimeBreakdown.Mean(runs.Select(r => r.Breakdown).ToList()),
+            };
+        }).ToList();
+        return new BenchReport
+        {
+            Date = date,
+            Machine = machine,
+            Package = package.Folder,
+            PackageName = manifest.Name,
+            Tokens = manifest.Dims.Tokens,
+            Depth = manifest.Dims.Depth,
+            Width = manifest.Dims.HiddenSize,
+            Steps = steps,
+            Guidance = settings.Guidance ?? manifest.Defaults.Guidance,
+            Threads = settings.Threads,
+            Attention = settings.Attention,
+            Prompts = settings.Items.Select(i => i.Prompt).Distinct().Count(),
+            Seeds = settings.Items.Select(i => i.Seed).Distinct().Count(),
+            WarmupRuns = settings.WarmupRuns,
+            Repeats = settings.Repeats,
+            Jano = settings.Jano,
+            Forced = settings.Forced,
+            Methods = methods,
+            Images = images,
+        };
+    }
+
+    private static IEnumerable<double> Walls(BenchMeasurements m, string method, BenchItem? item = null) =>
+        m.Runs.Where(r => r.Method == method && (item is null || r.Item == item)).Select(r => r.WallMs);
+
+    private static ImageResult Image(BenchMeasurements m, string method, BenchItem item)
+    {
+        var median = BenchStatistics.Median(Walls(m, method, item));
+        var denseMedian = BenchStatistics.Median(Walls(m, BenchRunner.Dense, item));
+        var report = m.Runs.First(r => r.Method == method && r.Item == item).Jano;
+        double? psnr = null, ssim = null;
+        if (method != BenchRunner.Dense)
+        {
+            var image = m.Image(method, item);
+            var dense = m.Image(BenchRunner.Dense, item);
+            psnr = ImageMetrics.Psnr(image, dense);
+            if (m.Size >= SsimWindow) ssim = ImageMetrics.Ssim(image, dense, m.Channels, m.Size);
+        }
+        return new ImageResult(method, item.Prompt, item.Seed, median, denseMedian / median, psnr, ssim,
+            report?.IdealSpeedup ?? 1, report?.ActiveFraction ?? 1);
+    }
+}

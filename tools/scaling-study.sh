@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Scaling study (docs/BENCHMARKS.md): random-weight PixArt-shaped packages at 256, 1024 and 4096
+# tokens, benchmarked with `jano bench` under masks forced to fixed active/medium fractions, to see
+# how close the measured speed-up comes to the ideal (FLOP) one and where the time goes.
+#
+# usage: tools/scaling-study.sh [CONFIG ...]        (no CONFIG: all of them, smallest first)
+#        tools/scaling-study.sh --list
+#
+# Runnable piecewise: a package that is already exported is reused, a (config, fraction) whose
+# bench.json exists is skipped, and every finished run appends its rows to $STUDY_DIR/summary.tsv.
+# The large configs take hours on a small CPU (see docs/BENCHMARKS.md for estimates): run them one
+# at a time.
+#
+# Settings (environment):
+#   STUDY_DIR    where configs, packages and results go (outside git)   default /tmp/jano-scaling
+#   JANO         how to run jano (default: build tools/Jano.Cli into $STUDY_DIR/build and run it)
+#   FRACTIONS    forced active fractions                                default "0.1 0.25 0.5"
+#   MEDIUMS      forced medium fractions, each tried with every active  default "0.25 0"
+#   STEPS        denoising steps (warm-up 2, cool-down 1, one refresh, medium every 4th)  default 12
+#   REPEATS, WARMUP_RUNS, SEEDS, THREADS                                defaults 3, 1, 1, 0 (all cores)
+#   KEEP_CHECKPOINTS=1 keeps the random checkpoints after export (they are as large as the package)
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+STUDY_DIR="${STUDY_DIR:-/tmp/jano-scaling}"
+FRACTIONS="${FRACTIONS:-0.1 0.25 0.5}"
+MEDIUMS="${MEDIUMS:-0.25 0}"
+STEPS="${STEPS:-12}"
+REPEATS="${REPEATS:-3}"
+WARMUP_RUNS="${WARMUP_RUNS:-1}"
+SEEDS="${SEEDS:-1}"
+THREADS="${THREADS:-0}"
+
+# name depth heads head_dim sample_size   (width = heads × head_dim; tokens = (sample_size / 2)²)
+CONFIGS="
+d12w768-t256    12 12 64 32
+d12w768-t1024   12 12 64 64
+d28w1152-t256   28 16 72 32
+d12w768-t4096   12 12 64 128
+d28w1152-t1024  28 16 72 64
+d28w1152-t4096  28 16 72 128
+"
+
+config_line() { echo "$CONFIGS" | awk -v n="$1" '$1 == n'; }
+
+if [ "${1:-}" = "--list" ]; then
+  echo "$CONFIGS" | awk 'NF { printf "%-16s %2d layers, width %4d (%d heads x %d), %4d tokens\n", $1, $2, $3 * $4, $3, $4, ($5 / 2) ^ 2 }'
+  exit 0
+fi
+
+selected=("$@")
+if [ ${#selected[@]} -eq 0 ]; then
+  mapfile -t selected < <(echo "$CONFIGS" | awk 'NF { print $1 }')
+fi
+for name in "${selected[@]}"; do
+  [ -n "$(config_line "$name")" ] || { echo "unknown config '$name' (see --list)" >&2; exit 2; }
+done
+
+mkdir -p "$STUDY_DIR"
+if [ -z "${JANO:-}" ]; then
+  echo "building jano into $STUDY_DIR/build"
+  dotnet build "$repo/tools/Jano.Cli/Jano.Cli.csproj" -c Release --artifacts-path "$STUDY_DIR/build" -v quiet -nologo >/dev/null
+  JANO="dotnet $STUDY_DIR/build/bin/Jano.Cli/release/jano.dll"
+fi
+
+prompts="$STUDY_DIR/prompts.txt"
+printf '%s\n' "a t-shirt" "an ankle boot" > "$prompts"
+summary="$STUDY_DIR/summary.tsv"
+
+for name in "${selected[@]}"; do
+  read -r _ depth heads head_dim sample <<< "$(config_line "$name")"
+  dir="$STUDY_DIR/$name"
+  package="$dir/package"
+  mkdir -p "$dir"
+  if [ ! -f "$package/jano-model.json" ]; then
+    cat > "$dir/config.json" <<JSON
+{ "_class_name": "PixArtTransformer2DModel", "sample_size": $sample, "patch_size": 2,
+  "in_channels": 4, "out_channels": 4, "num_layers": $depth, "num_attention_heads": $heads,
+  "attention_head_dim": $head_dim, "cross_attention_dim": $((heads * head_dim)), "caption_channels": 384,
+  "norm_type": "ada_norm_single", "norm_elementwise_affine": false, "norm_eps": 1e-6,
+  "attention_bias": true, "activation_fn": "gelu-approximate", "use_additional_conditions": false }
+JSON
+    echo "== $name: random checkpoint and export"
+    $JANO init-random --config "$dir/config.json" --out "$dir/checkpoint" --seed 1
+    $JANO export --checkpoint "$dir/checkpoint" --out "$package" --name "$name"
+    [ "${KEEP_CHECKPOINTS:-0}" = 1 ] || rm -rf "$dir/checkpoint"
+  else
+    echo "== $name: reusing $package"
+  fi
+
+  for active in $FRACTIONS; do
+    for medium in $MEDIUMS; do
+      if awk -v a="$active" -v m="$medium" 'BEGIN { exit !(a + m > 1) }'; then continue; fi
+      out="$dir/bench-a$active-m$medium"
+      if [ -f "$out/bench.json" ]; then echo "-- $name active $active medium $medium: done before ($out)"; continue; fi
+      echo "-- $name active $active medium $medium"
+      $JANO bench --package "$package" --prompts-file "$prompts" --seeds "$SEEDS" --steps "$STEPS" \
+        --warmup 2 --cooldown 1 --static-interval "$STEPS" --medium-interval 4 \
+        --forced-active "$active" --forced-medium "$medium" \
+        --repeats "$REPEATS" --warmup-runs "$WARMUP_RUNS" --threads "$THREADS" \
+        --out "$out" --summary "$summary" 2> "$out.log" \
+        || { echo "jano bench failed; the end of $out.log:" >&2; tail -n 5 "$out.log" >&2; exit 1; }
+    done
+  done
+done
+
+echo
+echo "== measured against ideal speed-up (Jano rows of $summary; times in ms per image)"
+awk -F'\t' 'NR == 1 || $8 == "jano"' "$summary" \
+  | cut -f1,2,6,7,9,10,11,12,13,15,16,17,18 | column -t -s $'\t'
