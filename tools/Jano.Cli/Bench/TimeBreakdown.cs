@@ -4,8 +4,8 @@ namespace Jano.Cli.Bench;
 
 /// <summary>
 /// Where one generation's wall time went, in ms, parts adding up to the wall time: text (prompt
-/// encoding, cached per prompt, and the caption's cross-attention K/V, recomputed when the prompt
-/// changes), ONNX Runtime sessions (the transformer's graphs, without attention), self-attention
+/// encoding and the caption's cross-attention K/V; near 0 in `jano bench`, which loads the caption
+/// before the clock starts), ONNX Runtime sessions (the transformer's graphs, without attention), self-attention
 /// (kernel or ONNX Runtime MultiHeadAttention), Jano's analysis, and the rest (token gather/scatter
 /// and reordering, guidance, sampler, unpatchify, set-up: what the runtime does not time separately).
 /// </summary>
