@@ -61,6 +61,7 @@ public sealed class DenoisingEngine : IDisposable
     /// <summary>Scheduling order: row r of every per-token buffer is token Order[r].</summary>
     public ReadOnlySpan<int> Order => _order;
 
+    /// <summary>Session and attention time, accumulated over every forward; the step total is the pipeline's to measure.</summary>
     public StepTimings Timings { get; } = new();
 
     /// <summary>Output rows [N, p·p·C_out] of a branch (0 conditional, 1 unconditional), in scheduling order.</summary>
@@ -182,7 +183,6 @@ public sealed class DenoisingEngine : IDisposable
         var state = Current;
         if (n < 0 || n > _dims.Tokens) throw new ArgumentOutOfRangeException(nameof(n), n, $"token count must be in [0, {_dims.Tokens}]");
         if (n == 0) return; // nothing to recompute: every output row keeps its cached value
-        var start = Stopwatch.GetTimestamp();
         ref var sessionTicks = ref Timings.SessionTicks;
         int batch = state.Batch, d = _dims.HiddenSize, tokens = _dims.Tokens;
 
@@ -213,7 +213,6 @@ public sealed class DenoisingEngine : IDisposable
         }
         runs.Final.Run(ref sessionTicks);
         ScatterRows(state.NewOutput, state.Output, batch, n, tokens);
-        Timings.TotalTicks += Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>Packed rows [B, n, W] → rows [0, n) of each item of a persistent [B, N, W] buffer.</summary>

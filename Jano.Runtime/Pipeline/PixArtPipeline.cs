@@ -148,13 +148,12 @@ public sealed class PixArtPipeline : IDisposable
         return new BlockDynamicsAnalysis(options, d.InChannels, d.SampleSize, d.PatchSize, _blockDynamics);
     }
 
-    private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks, TotalTicks = t.TotalTicks };
+    private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks };
 
     private static StepTimings Difference(StepTimings now, StepTimings before) => new()
     {
         SessionTicks = now.SessionTicks - before.SessionTicks,
         AttentionTicks = now.AttentionTicks - before.AttentionTicks,
-        TotalTicks = now.TotalTicks - before.TotalTicks,
     };
 
     public void Dispose()

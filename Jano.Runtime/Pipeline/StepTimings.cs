@@ -7,6 +7,7 @@ public sealed class StepTimings
 {
     public long SessionTicks;
     public long AttentionTicks;
+    /// <summary>The whole step (forward, guidance, layout, sampler); measured by the pipeline.</summary>
     public long TotalTicks;
 
     public static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;

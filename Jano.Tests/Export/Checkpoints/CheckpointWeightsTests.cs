@@ -4,16 +4,8 @@ using Jano.Tests.Runtime.IO;
 
 namespace Jano.Tests.Export.Checkpoints;
 
-public class CheckpointWeightsTests
+public class CheckpointWeightsTests : TempFolderTests
 {
-    private SafetensorsTempFolder _folder = null!;
-
-    [SetUp]
-    public void CreateFolder() => _folder = new SafetensorsTempFolder();
-
-    [TearDown]
-    public void DeleteFolder() => _folder.Dispose();
-
     [Test]
     public void SingleFileGivesTensorsAndTracksUnusedKeys()
     {
@@ -22,10 +14,10 @@ public class CheckpointWeightsTests
             SafetensorsTensor.FromFloat32("proj.bias", [2], [5f, 6f]),
             SafetensorsTensor.FromFloat32("extra.weight", [1], [0f]));
 
-        using CheckpointWeights weights = CheckpointWeights.Open(_folder.Path);
+        using CheckpointWeights weights = CheckpointWeights.Open(Folder.Path);
         Assert.Multiple(() =>
         {
-            Assert.That(weights.SourcePath, Is.EqualTo(_folder.File("diffusion_pytorch_model.safetensors")));
+            Assert.That(weights.SourcePath, Is.EqualTo(Folder.File("diffusion_pytorch_model.safetensors")));
             Assert.That(weights.Keys, Is.EquivalentTo(new[] { "proj.weight", "proj.bias", "extra.weight" }));
             Assert.That(weights.Contains("proj.bias"), Is.True);
             Assert.That(weights.Contains("proj.nope"), Is.False);
@@ -41,11 +33,11 @@ public class CheckpointWeightsTests
     public void MissingKeyNamesCheckpointFileAndKey()
     {
         WriteShard("diffusion_pytorch_model.safetensors", SafetensorsTensor.FromFloat32("w", [1], [1f]));
-        using CheckpointWeights weights = CheckpointWeights.Open(_folder.Path);
+        using CheckpointWeights weights = CheckpointWeights.Open(Folder.Path);
 
         var error = Assert.Throws<CheckpointException>(() => weights.GetFloat32("transformer_blocks.3.attn1.to_q.weight", 128, 128));
         Assert.That(error!.Message, Is.EqualTo(
-            $"checkpoint {_folder.File("diffusion_pytorch_model.safetensors")} has no tensor 'transformer_blocks.3.attn1.to_q.weight'"));
+            $"checkpoint {Folder.File("diffusion_pytorch_model.safetensors")} has no tensor 'transformer_blocks.3.attn1.to_q.weight'"));
         Assert.Throws<CheckpointException>(() => weights.GetShape("transformer_blocks.3.attn1.to_q.weight"));
     }
 
@@ -53,11 +45,11 @@ public class CheckpointWeightsTests
     public void WrongShapeNamesBothShapesAndDoesNotCountAsUse()
     {
         WriteShard("diffusion_pytorch_model.safetensors", SafetensorsTensor.FromFloat32("x", [4, 2], new float[8]));
-        using CheckpointWeights weights = CheckpointWeights.Open(_folder.Path);
+        using CheckpointWeights weights = CheckpointWeights.Open(Folder.Path);
 
         var error = Assert.Throws<CheckpointException>(() => weights.GetFloat32("x", 4, 4));
         Assert.That(error!.Message, Is.EqualTo(
-            $"checkpoint {_folder.File("diffusion_pytorch_model.safetensors")}: tensor 'x' has shape [4, 2], expected [4, 4]"));
+            $"checkpoint {Folder.File("diffusion_pytorch_model.safetensors")}: tensor 'x' has shape [4, 2], expected [4, 4]"));
         Assert.That(error, Is.InstanceOf<IOException>());
         Assert.Throws<CheckpointException>(() => weights.GetFloat32("x"), "no dims means a scalar");
         Assert.That(weights.UnusedKeys(), Is.EqualTo(new[] { "x" }));
@@ -67,7 +59,7 @@ public class CheckpointWeightsTests
     public void NonFloatTensorIsRejected()
     {
         WriteShard("diffusion_pytorch_model.safetensors", new SafetensorsTensor("ids", SafetensorsDType.I8, [2], new byte[] { 1, 2 }));
-        using CheckpointWeights weights = CheckpointWeights.Open(_folder.Path);
+        using CheckpointWeights weights = CheckpointWeights.Open(Folder.Path);
         var error = Assert.Throws<CheckpointException>(() => weights.GetFloat32("ids", 2));
         Assert.That(error!.Message, Does.Contain("'ids'").And.Contain("I8"));
     }
@@ -76,7 +68,7 @@ public class CheckpointWeightsTests
     public void FallsBackToModelSafetensors()
     {
         WriteShard("model.safetensors", SafetensorsTensor.FromFloat32("w", [1], [2f]));
-        using CheckpointWeights weights = CheckpointWeights.Open(_folder.Path);
+        using CheckpointWeights weights = CheckpointWeights.Open(Folder.Path);
         Assert.That(weights.SourcePath, Does.EndWith("model.safetensors"));
         Assert.That(weights.GetFloat32("w", 1), Is.EqualTo(new[] { 2f }));
     }
@@ -92,7 +84,7 @@ public class CheckpointWeightsTests
             ("a.weight", "diffusion_pytorch_model-00001-of-00002.safetensors"),
             ("b.weight", "diffusion_pytorch_model-00002-of-00002.safetensors"));
 
-        using CheckpointWeights weights = CheckpointWeights.Open(_folder.Path);
+        using CheckpointWeights weights = CheckpointWeights.Open(Folder.Path);
         Assert.Multiple(() =>
         {
             Assert.That(weights.SourcePath, Does.EndWith("diffusion_pytorch_model.safetensors.index.json"));
@@ -110,7 +102,7 @@ public class CheckpointWeightsTests
     public void IndexNamingAMissingShardIsAnError()
     {
         WriteIndex("diffusion_pytorch_model.safetensors.index.json", ("a", "gone.safetensors"));
-        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(_folder.Path));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(Folder.Path));
         Assert.That(error!.Message, Does.Contain("gone.safetensors").And.Contain("index.json"));
     }
 
@@ -120,7 +112,7 @@ public class CheckpointWeightsTests
         WriteShard("s1.safetensors", SafetensorsTensor.FromFloat32("a", [1], [1f]));
         WriteShard("s2.safetensors", SafetensorsTensor.FromFloat32("b", [1], [1f]));
         WriteIndex("diffusion_pytorch_model.safetensors.index.json", ("a", "s2.safetensors"), ("b", "s1.safetensors"));
-        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(_folder.Path));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(Folder.Path));
         Assert.That(error!.Message, Does.Contain("'a'").And.Contain("s2.safetensors"));
     }
 
@@ -128,32 +120,32 @@ public class CheckpointWeightsTests
     public void IndexShardOutsideTheFolderIsRejected()
     {
         WriteIndex("diffusion_pytorch_model.safetensors.index.json", ("a", "../elsewhere.safetensors"));
-        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(_folder.Path));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(Folder.Path));
         Assert.That(error!.Message, Does.Contain("'a'").And.Contain("../elsewhere.safetensors"));
     }
 
     [Test]
     public void IndexWithoutWeightMapIsRejected()
     {
-        File.WriteAllText(_folder.File("diffusion_pytorch_model.safetensors.index.json"), "{\"metadata\":{}}");
-        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(_folder.Path));
+        File.WriteAllText(Folder.File("diffusion_pytorch_model.safetensors.index.json"), "{\"metadata\":{}}");
+        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(Folder.Path));
         Assert.That(error!.Message, Does.Contain("weight_map"));
     }
 
     [Test]
     public void FolderWithoutWeightsNamesTheFolderAndPointsAtPickles()
     {
-        File.WriteAllText(_folder.File("config.json"), "{}");
-        File.WriteAllText(_folder.File("diffusion_pytorch_model.bin"), "");
-        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(_folder.Path));
-        Assert.That(error!.Message, Does.Contain($"checkpoint folder {_folder.Path} has no weights")
+        File.WriteAllText(Folder.File("config.json"), "{}");
+        File.WriteAllText(Folder.File("diffusion_pytorch_model.bin"), "");
+        var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(Folder.Path));
+        Assert.That(error!.Message, Does.Contain($"checkpoint folder {Folder.Path} has no weights")
             .And.Contain("diffusion_pytorch_model.bin"));
     }
 
     [Test]
     public void MissingFolderIsNamed()
     {
-        string missing = _folder.File("nowhere");
+        string missing = Folder.File("nowhere");
         var error = Assert.Throws<CheckpointException>(() => CheckpointWeights.Open(missing));
         Assert.That(error!.Message, Does.Contain(missing));
     }
@@ -161,16 +153,16 @@ public class CheckpointWeightsTests
     [Test]
     public void MalformedWeightsFileSurfacesTheFormatError()
     {
-        File.WriteAllBytes(_folder.File("diffusion_pytorch_model.safetensors"), new byte[3]);
-        var error = Assert.Throws<SafetensorsFormatException>(() => CheckpointWeights.Open(_folder.Path));
+        File.WriteAllBytes(Folder.File("diffusion_pytorch_model.safetensors"), new byte[3]);
+        var error = Assert.Throws<SafetensorsFormatException>(() => CheckpointWeights.Open(Folder.Path));
         Assert.That(error!.Message, Does.Contain("diffusion_pytorch_model.safetensors"));
     }
 
-    private void WriteShard(string name, params SafetensorsTensor[] tensors) => SafetensorsWriter.Write(_folder.File(name), tensors);
+    private void WriteShard(string name, params SafetensorsTensor[] tensors) => SafetensorsWriter.Write(Folder.File(name), tensors);
 
     private void WriteIndex(string name, params (string Key, string Shard)[] map)
     {
         string entries = string.Join(",", map.Select(m => $"\"{m.Key}\":\"{m.Shard}\""));
-        File.WriteAllText(_folder.File(name), $"{{\"metadata\":{{\"total_size\":0}},\"weight_map\":{{{entries}}}}}");
+        File.WriteAllText(Folder.File(name), $"{{\"metadata\":{{\"total_size\":0}},\"weight_map\":{{{entries}}}}}");
     }
 }

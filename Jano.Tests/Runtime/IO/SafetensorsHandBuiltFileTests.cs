@@ -8,7 +8,7 @@ public class SafetensorsHandBuiltFileTests
     [Test]
     public void ReadsEveryFloatDTypeFromHandBuiltBytes()
     {
-        using var folder = new SafetensorsTempFolder();
+        using var folder = new TempFolder();
         // The header is deliberately not padded to 8 bytes and lists tensors out of data order.
         const string header =
             "{\"__metadata__\":{\"format\":\"pt\"}," +
@@ -57,7 +57,7 @@ public class SafetensorsHandBuiltFileTests
     [Test]
     public void ReadsIntoCallerSpanAndChecksItsLength()
     {
-        using var folder = new SafetensorsTempFolder();
+        using var folder = new TempFolder();
         string path = folder.WriteRaw("span.safetensors",
             "{\"w\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 0x80, 0x3F, 0x00, 0x40);
         using SafetensorsFile file = SafetensorsFile.Open(path);
@@ -75,7 +75,7 @@ public class SafetensorsHandBuiltFileTests
     [Test]
     public void MissingTensorIsAKeyNotFoundNamingFileAndTensor()
     {
-        using var folder = new SafetensorsTempFolder();
+        using var folder = new TempFolder();
         string path = folder.WriteRaw("empty.safetensors", "{}");
         using SafetensorsFile file = SafetensorsFile.Open(path);
 
@@ -88,7 +88,7 @@ public class SafetensorsHandBuiltFileTests
     [Test]
     public void IntegerTensorDoesNotConvertToFloat()
     {
-        using var folder = new SafetensorsTempFolder();
+        using var folder = new TempFolder();
         string path = folder.WriteRaw("int.safetensors", "{\"i\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 1, 0, 0, 0);
         using SafetensorsFile file = SafetensorsFile.Open(path);
         var error = Assert.Throws<NotSupportedException>(() => file.ReadAsFloat32("i"));
@@ -98,7 +98,7 @@ public class SafetensorsHandBuiltFileTests
     [Test]
     public void ReadAfterDisposeThrows()
     {
-        using var folder = new SafetensorsTempFolder();
+        using var folder = new TempFolder();
         string path = folder.WriteRaw("d.safetensors", "{\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 9);
         SafetensorsFile file = SafetensorsFile.Open(path);
         file.Dispose();

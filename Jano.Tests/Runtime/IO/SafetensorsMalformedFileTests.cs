@@ -3,20 +3,12 @@ using Jano.Runtime.IO;
 namespace Jano.Tests.Runtime.IO;
 
 /// <summary>Every header violation must be a <see cref="SafetensorsFormatException"/> that names the file and, where one is to blame, the tensor.</summary>
-public class SafetensorsMalformedFileTests
+public class SafetensorsMalformedFileTests : TempFolderTests
 {
-    private SafetensorsTempFolder _folder = null!;
-
-    [SetUp]
-    public void CreateFolder() => _folder = new SafetensorsTempFolder();
-
-    [TearDown]
-    public void DeleteFolder() => _folder.Dispose();
-
     [Test]
     public void TruncatedDataNamesTheTensorThatNoLongerFits()
     {
-        string path = _folder.File("model.safetensors");
+        string path = Folder.File("model.safetensors");
         SafetensorsWriter.Write(path, [SafetensorsTensor.FromFloat32("blocks.0.w", [3], [1f, 2f, 3f])]);
         using (var stream = new FileStream(path, FileMode.Open)) stream.SetLength(stream.Length - 4);
 
@@ -28,7 +20,7 @@ public class SafetensorsMalformedFileTests
     [TestCase(5)]
     public void FileShorterThanTheLengthPrefix(int length)
     {
-        string path = _folder.File("short.safetensors");
+        string path = Folder.File("short.safetensors");
         File.WriteAllBytes(path, new byte[length]);
         var error = OpenFails(path, null);
         Assert.That(error.Message, Does.Contain("too short"));
@@ -37,7 +29,7 @@ public class SafetensorsMalformedFileTests
     [Test]
     public void HeaderLengthLargerThanTheFile()
     {
-        string path = _folder.WriteRaw("long.safetensors", 1000, "{}");
+        string path = Folder.WriteRaw("long.safetensors", 1000, "{}");
         var error = OpenFails(path, null);
         Assert.That(error.Message, Does.Contain("header length 1000"));
     }
@@ -45,14 +37,14 @@ public class SafetensorsMalformedFileTests
     [Test]
     public void HeaderLengthAboveTheCap()
     {
-        string path = _folder.WriteRaw("huge.safetensors", ulong.MaxValue, "{}");
+        string path = Folder.WriteRaw("huge.safetensors", ulong.MaxValue, "{}");
         OpenFails(path, null);
     }
 
     [Test]
     public void OffsetsOutsideTheDataSection()
     {
-        string path = _folder.WriteRaw("outside.safetensors",
+        string path = Folder.WriteRaw("outside.safetensors",
             "{\"blocks.0.w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}}", new byte[8]);
         var error = OpenFails(path, "blocks.0.w");
         Assert.That(error.Message, Does.EndWith("outside.safetensors: tensor 'blocks.0.w': data_offsets [0, 12] lie outside the 8-byte data section"));
@@ -60,18 +52,18 @@ public class SafetensorsMalformedFileTests
 
     [Test]
     public void BeginAfterEnd() =>
-        OpenFails(_folder.WriteRaw("reversed.safetensors",
+        OpenFails(Folder.WriteRaw("reversed.safetensors",
             "{\"w\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[4,0]}}", new byte[4]), "w");
 
     [Test]
     public void NegativeOffset() =>
-        OpenFails(_folder.WriteRaw("negoff.safetensors",
+        OpenFails(Folder.WriteRaw("negoff.safetensors",
             "{\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[-1,0]}}", new byte[4]), "w");
 
     [Test]
     public void OverlappingTensors()
     {
-        string path = _folder.WriteRaw("overlap.safetensors",
+        string path = Folder.WriteRaw("overlap.safetensors",
             "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}," +
             "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12]);
         var error = OpenFails(path, "b");
@@ -81,7 +73,7 @@ public class SafetensorsMalformedFileTests
     [Test]
     public void EmptyTensorsMayShareAnOffset()
     {
-        string path = _folder.WriteRaw("empties.safetensors",
+        string path = Folder.WriteRaw("empties.safetensors",
             "{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}," +
             "\"b\":{\"dtype\":\"F32\",\"shape\":[2,0],\"data_offsets\":[0,0]}," +
             "\"c\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]);
@@ -92,7 +84,7 @@ public class SafetensorsMalformedFileTests
     [Test]
     public void ShapeDisagreesWithByteLength()
     {
-        string path = _folder.WriteRaw("mismatch.safetensors",
+        string path = Folder.WriteRaw("mismatch.safetensors",
             "{\"blocks.1.b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8]);
         var error = OpenFails(path, "blocks.1.b");
         Assert.That(error.Message, Does.Contain("needs 12 bytes"));
@@ -100,28 +92,28 @@ public class SafetensorsMalformedFileTests
 
     [Test]
     public void NegativeDimension() =>
-        OpenFails(_folder.WriteRaw("negdim.safetensors",
+        OpenFails(Folder.WriteRaw("negdim.safetensors",
             "{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,0]}}"), "w");
 
     [Test]
     public void ShapeProductOverflow() =>
-        OpenFails(_folder.WriteRaw("overflow.safetensors",
+        OpenFails(Folder.WriteRaw("overflow.safetensors",
             "{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}"), "w");
 
     [Test]
     public void BadJson()
     {
-        var error = OpenFails(_folder.WriteRaw("badjson.safetensors", "{\"w\":{\"dtype\":"), null);
+        var error = OpenFails(Folder.WriteRaw("badjson.safetensors", "{\"w\":{\"dtype\":"), null);
         Assert.That(error.Message, Does.Contain("not valid JSON"));
     }
 
     [Test]
-    public void HeaderIsNotAnObject() => OpenFails(_folder.WriteRaw("array.safetensors", "[1,2]"), null);
+    public void HeaderIsNotAnObject() => OpenFails(Folder.WriteRaw("array.safetensors", "[1,2]"), null);
 
     [Test]
     public void UnknownDType()
     {
-        var error = OpenFails(_folder.WriteRaw("dtype.safetensors",
+        var error = OpenFails(Folder.WriteRaw("dtype.safetensors",
             "{\"blocks.0.q\":{\"dtype\":\"Q4\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1]), "blocks.0.q");
         Assert.That(error.Message, Does.Contain("dtype 'Q4'"));
     }
@@ -135,7 +127,7 @@ public class SafetensorsMalformedFileTests
     [TestCase("{\"w\":[1]}", "object")]
     public void MissingOrMistypedField(string header, string field)
     {
-        var error = OpenFails(_folder.WriteRaw("field.safetensors", header, new byte[4]), "w");
+        var error = OpenFails(Folder.WriteRaw("field.safetensors", header, new byte[4]), "w");
         Assert.That(error.Message, Does.Contain(field));
     }
 
@@ -143,20 +135,20 @@ public class SafetensorsMalformedFileTests
     [TestCase("{\"__metadata__\":[\"a\"]}")]
     public void MetadataMustMapStringsToStrings(string header)
     {
-        var error = OpenFails(_folder.WriteRaw("meta.safetensors", header), null);
+        var error = OpenFails(Folder.WriteRaw("meta.safetensors", header), null);
         Assert.That(error.Message, Does.Contain("__metadata__"));
     }
 
     [Test]
     public void RepeatedTensorName() =>
-        OpenFails(_folder.WriteRaw("twice.safetensors",
+        OpenFails(Folder.WriteRaw("twice.safetensors",
             "{\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}," +
             "\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}", new byte[2]), "w");
 
     [Test]
     public void FormatErrorIsAnIOException()
     {
-        var error = OpenFails(_folder.WriteRaw("io.safetensors", "nope"), null);
+        var error = OpenFails(Folder.WriteRaw("io.safetensors", "nope"), null);
         Assert.That(error, Is.InstanceOf<IOException>());
         Assert.That(error.FilePath, Does.EndWith("io.safetensors"));
     }

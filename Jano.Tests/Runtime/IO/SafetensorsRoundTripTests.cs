@@ -3,16 +3,8 @@ using Jano.Runtime.IO;
 namespace Jano.Tests.Runtime.IO;
 
 /// <summary>Writer → reader for each float dtype, with the stored bits compared against hand-computed encodings.</summary>
-public class SafetensorsRoundTripTests
+public class SafetensorsRoundTripTests : TempFolderTests
 {
-    private SafetensorsTempFolder _folder = null!;
-
-    [SetUp]
-    public void CreateFolder() => _folder = new SafetensorsTempFolder();
-
-    [TearDown]
-    public void DeleteFolder() => _folder.Dispose();
-
     [Test]
     public void Float32IsBitExact()
     {
@@ -66,7 +58,7 @@ public class SafetensorsRoundTripTests
     [Test]
     public void RawTensorsAndMetadataRoundTrip()
     {
-        string path = _folder.File("mixed.safetensors");
+        string path = Folder.File("mixed.safetensors");
         SafetensorsWriter.Write(path,
             [
                 new SafetensorsTensor("ids", SafetensorsDType.I32, [2], new byte[] { 1, 0, 0, 0, 2, 0, 0, 0 }),
@@ -86,7 +78,7 @@ public class SafetensorsRoundTripTests
 
     private float[] RoundTrip(SafetensorsDType dtype, long[] shape, float[] values, out byte[] raw)
     {
-        string path = _folder.File($"rt-{dtype}.safetensors");
+        string path = Folder.File($"rt-{dtype}.safetensors");
         SafetensorsWriter.Write(path, [SafetensorsTensor.FromFloat32As("t", shape, values, dtype)]);
         using SafetensorsFile file = SafetensorsFile.Open(path);
         Assert.That(file.Get("t").DType, Is.EqualTo(dtype));

@@ -5,20 +5,12 @@ using Jano.Runtime.IO;
 namespace Jano.Tests.Runtime.IO;
 
 /// <summary>Layout the writer promises (padding, order, contiguity), input validation, and atomic replacement.</summary>
-public class SafetensorsWriterTests
+public class SafetensorsWriterTests : TempFolderTests
 {
-    private SafetensorsTempFolder _folder = null!;
-
-    [SetUp]
-    public void CreateFolder() => _folder = new SafetensorsTempFolder();
-
-    [TearDown]
-    public void DeleteFolder() => _folder.Dispose();
-
     [Test]
     public void HeaderIsPaddedWithSpacesToAMultipleOfEight()
     {
-        string path = _folder.File("pad.safetensors");
+        string path = Folder.File("pad.safetensors");
         SafetensorsWriter.Write(path, [SafetensorsTensor.FromFloat32("x", [1], [7f])]);
 
         byte[] bytes = File.ReadAllBytes(path);
@@ -37,7 +29,7 @@ public class SafetensorsWriterTests
     [Test]
     public void TensorsAreContiguousInTheGivenOrder()
     {
-        string path = _folder.File("order.safetensors");
+        string path = Folder.File("order.safetensors");
         SafetensorsWriter.Write(path,
         [
             SafetensorsTensor.FromFloat32As("z.last_name_first", [3], [1f, 2f, 3f], SafetensorsDType.F16),
@@ -53,17 +45,17 @@ public class SafetensorsWriterTests
     [Test]
     public void ShapeThatDisagreesWithDataIsRejectedBeforeAnythingIsWritten()
     {
-        string path = _folder.File("bad.safetensors");
+        string path = Folder.File("bad.safetensors");
         var error = Assert.Throws<ArgumentException>(() =>
             SafetensorsWriter.Write(path, [new SafetensorsTensor("w", SafetensorsDType.F32, [3], new byte[8])]));
         Assert.That(error!.Message, Does.Contain("'w'").And.Contain("needs 12 bytes"));
-        Assert.That(Directory.EnumerateFileSystemEntries(_folder.Path), Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(Folder.Path), Is.Empty);
     }
 
     [Test]
     public void DuplicateNegativeAndReservedNamesAreRejected()
     {
-        string path = _folder.File("bad.safetensors");
+        string path = Folder.File("bad.safetensors");
         Assert.Throws<ArgumentException>(() => SafetensorsWriter.Write(path,
             [SafetensorsTensor.FromFloat32("w", [1], [1f]), SafetensorsTensor.FromFloat32("w", [1], [1f])]));
         Assert.Throws<ArgumentException>(() => SafetensorsWriter.Write(path,
@@ -71,18 +63,18 @@ public class SafetensorsWriterTests
         Assert.Throws<ArgumentException>(() => SafetensorsWriter.Write(path,
             [SafetensorsTensor.FromFloat32("__metadata__", [1], [1f])]));
         Assert.Throws<ArgumentException>(() => SafetensorsTensor.FromFloat32As("w", [1], [1f], SafetensorsDType.I8));
-        Assert.That(Directory.EnumerateFileSystemEntries(_folder.Path), Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(Folder.Path), Is.Empty);
     }
 
     [Test]
     public void WriteReplacesAnExistingFileAndLeavesNoTemporaryFile()
     {
-        string path = _folder.File("model.safetensors");
+        string path = Folder.File("model.safetensors");
         File.WriteAllText(path, "old contents");
         SafetensorsWriter.Write(path, [SafetensorsTensor.FromFloat32("w", [2], [1f, 2f])]);
         SafetensorsWriter.Write(path, [SafetensorsTensor.FromFloat32("w", [1], [3f])]);
 
-        Assert.That(Directory.EnumerateFileSystemEntries(_folder.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "model.safetensors" }));
+        Assert.That(Directory.EnumerateFileSystemEntries(Folder.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "model.safetensors" }));
         using SafetensorsFile file = SafetensorsFile.Open(path);
         Assert.That(file.ReadAsFloat32("w"), Is.EqualTo(new[] { 3f }));
     }
@@ -91,17 +83,17 @@ public class SafetensorsWriterTests
     public void FailedWriteLeavesNoTemporaryFile()
     {
         // The target is an existing folder, so the final move fails after the temporary file was written.
-        string path = _folder.File("taken");
+        string path = Folder.File("taken");
         Directory.CreateDirectory(path);
         Assert.Catch<IOException>(() => SafetensorsWriter.Write(path, [SafetensorsTensor.FromFloat32("w", [1], [1f])]));
-        Assert.That(Directory.EnumerateFileSystemEntries(_folder.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "taken" }));
+        Assert.That(Directory.EnumerateFileSystemEntries(Folder.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "taken" }));
     }
 
     [Test]
     public void OpenReaderDoesNotBlockAnAtomicReplace()
     {
         // The old mapping stays valid for its reader; new opens see the new file.
-        string path = _folder.File("live.safetensors");
+        string path = Folder.File("live.safetensors");
         SafetensorsWriter.Write(path, [SafetensorsTensor.FromFloat32("w", [1], [1f])]);
         using SafetensorsFile old = SafetensorsFile.Open(path);
         SafetensorsWriter.Write(path, [SafetensorsTensor.FromFloat32("w", [1], [2f])]);

@@ -1,11 +1,11 @@
-namespace Jano.Tests.Runtime.Evaluation;
+namespace Jano.Tests;
 
-/// <summary>A fresh temporary folder, deleted on dispose.</summary>
+/// <summary>A fresh temporary folder for one test (or fixture), deleted with everything in it on dispose.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public TempFolder()
+    public TempFolder(string prefix = "jano-tests")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "jano-eval-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
