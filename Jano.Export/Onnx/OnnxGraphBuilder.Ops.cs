@@ -18,10 +18,22 @@ public sealed partial class OnnxGraphBuilder
     public string GeluTanh(string x, string hint = "gelu") =>
         Node("Gelu", hint, [x], OnnxAttribute.String("approximate", "tanh"));
 
-    /// <summary>LayerNormalization over the last axis without learned affine (scale 1, bias 0).</summary>
+    /// <summary>
+    /// LayerNormalization over the last axis without learned affine (scale 1, bias 0). stash_type 1:
+    /// mean and variance are computed in float32 even when x is float16.
+    /// </summary>
     public string LayerNorm(string x, long width, float epsilon, string hint = "norm") =>
         Node("LayerNormalization", hint, [x, FilledFloat(1f, width), FilledFloat(0f, width)],
-            OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", epsilon));
+            OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", epsilon), OnnxAttribute.Int("stash_type", 1));
+
+    public string Cast(string x, OnnxElementType to, string hint = "cast") =>
+        Node("Cast", hint, [x], OnnxAttribute.Int("to", (long)to));
+
+    /// <summary>A float32 value (graph input, fp32 sub-computation) in the compute type; no node when they are the same.</summary>
+    public string ToCompute(string x) => IsHalf ? Cast(x, Compute, x + ".half") : x;
+
+    /// <summary>A compute-type value as float32 (graph outputs, softmax); no node when they are the same.</summary>
+    public string ToFloat32(string x) => IsHalf ? Cast(x, OnnxElementType.Float, x + ".float") : x;
 
     public string Reshape(string x, long[] shape, string hint = "reshape") =>
         Node("Reshape", hint, [x, Int64Vector(shape)]);

@@ -24,12 +24,22 @@ public sealed partial class OnnxGraphBuilder
     /// <summary>Microsoft's contrib-op domain (MultiHeadAttention and friends), version 1.</summary>
     public const string MicrosoftDomain = "com.microsoft";
 
-    public OnnxGraphBuilder(string graphName)
+    /// <param name="compute">Element type of weights and activations: Float, or Float16 for half-precision
+    /// packages (graph inputs and outputs stay float32; <see cref="ToCompute"/> and <see cref="ToFloat32"/> cast at the edges).</param>
+    public OnnxGraphBuilder(string graphName, OnnxElementType compute = OnnxElementType.Float)
     {
+        if (compute is not (OnnxElementType.Float or OnnxElementType.Float16))
+            throw new ArgumentException($"compute type must be Float or Float16, got {compute}");
         _graph = new GraphProto { Name = graphName };
+        Compute = compute;
     }
 
     public string GraphName => _graph.Name;
+
+    /// <summary>The element type of initializers and of the activations between the edge casts.</summary>
+    public OnnxElementType Compute { get; }
+
+    public bool IsHalf => Compute == OnnxElementType.Float16;
 
     /// <summary>Number of float parameters held as initializers (for reports).</summary>
     public long ParameterCount { get; private set; }
@@ -46,22 +56,42 @@ public sealed partial class OnnxGraphBuilder
     {
         if (value != outputName)
         {
-            Claim(outputName);
+            // An inner value may already carry the name (a float16 graph casts its "hidden" to the
+            // float32 output "hidden"): the inner one is renamed, the interface keeps the name.
+            if (_names.Contains(outputName)) RenameValue(outputName, Unique(outputName + ".inner"));
+            else Claim(outputName);
             AddNode("Identity", [value], [outputName]);
         }
         _graph.Output.Add(ValueInfo(outputName, type, dims));
     }
 
-    public string Initializer(string hint, float[] data, params long[] dims)
+    /// <summary>A weight in the compute type (float16 packages round each value to the nearest half).</summary>
+    public string Initializer(string hint, float[] data, params long[] dims) => TypedInitializer(hint, data, Compute, dims);
+
+    /// <summary>A float32 weight whatever the compute type: values a half cannot hold well (timestep frequencies).</summary>
+    public string InitializerFloat32(string hint, float[] data, params long[] dims) => TypedInitializer(hint, data, OnnxElementType.Float, dims);
+
+    private string TypedInitializer(string hint, float[] data, OnnxElementType type, long[] dims)
     {
         CheckCount(hint, data.Length, dims);
-        var name = Unique(hint);
-        var tensor = new TensorProto { Name = name, DataType = (int)OnnxElementType.Float };
-        tensor.Dims.AddRange(dims);
-        var bytes = new byte[data.Length * sizeof(float)];
-        Buffer.BlockCopy(data, 0, bytes, 0, bytes.Length);
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException("ONNX raw_data is little-endian; big-endian hosts are not supported.");
+        var name = Unique(hint);
+        var tensor = new TensorProto { Name = name, DataType = (int)type };
+        tensor.Dims.AddRange(dims);
+        byte[] bytes;
+        if (type == OnnxElementType.Float16)
+        {
+            var halves = new Half[data.Length];
+            for (var i = 0; i < data.Length; i++) halves[i] = (Half)data[i];
+            bytes = new byte[data.Length * 2];
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(halves.AsSpan()).CopyTo(bytes);
+        }
+        else
+        {
+            bytes = new byte[data.Length * sizeof(float)];
+            Buffer.BlockCopy(data, 0, bytes, 0, bytes.Length);
+        }
         tensor.RawData = ByteString.CopyFrom(bytes);
         _graph.Initializer.Add(tensor);
         ParameterCount += data.Length;
@@ -182,6 +212,17 @@ public sealed partial class OnnxGraphBuilder
         foreach (var d in dims) expected *= d;
         if (expected != count)
             throw new ArgumentException($"initializer '{hint}': {count} values do not fill shape [{string.Join(", ", dims)}]");
+    }
+
+    private void RenameValue(string from, string to)
+    {
+        if (_graph.Input.Any(i => i.Name == from) || _graph.Initializer.Any(i => i.Name == from))
+            throw new ArgumentException($"graph '{_graph.Name}': '{from}' is an input or initializer and cannot also name an output");
+        foreach (var node in _graph.Node)
+        {
+            for (var i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
+            for (var i = 0; i < node.Output.Count; i++) if (node.Output[i] == from) node.Output[i] = to;
+        }
     }
 
     private void Claim(string name)

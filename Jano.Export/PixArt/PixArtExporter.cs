@@ -46,7 +46,13 @@ public static class PixArtExporter
     public static ModelManifest Write(PixArtConfig config, PixArtWeights weights, SamplerSettings sampler, string output, ExportOptions options)
     {
         var log = options.Log;
-        var graphs = new PixArtStageGraphs(config, weights);
+        var compute = options.DType switch
+        {
+            "float32" => Onnx.OnnxElementType.Float,
+            "float16" => Onnx.OnnxElementType.Float16,
+            _ => throw new ExportException($"dtype '{options.DType}' is not supported (float32 or float16)"),
+        };
+        var graphs = new PixArtStageGraphs(config, weights, compute);
         var positions = PixArtPositions.Table(config.HiddenSize, config.GridSize, config.SampleSize / config.PatchSize, config.InterpolationScale);
 
         using var package = new PackageFolder(output);
@@ -77,6 +83,7 @@ public static class PixArtExporter
         var manifest = new ModelManifest
         {
             Family = "pixart",
+            DType = options.DType,
             Name = options.Name ?? Path.GetFileName(Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar)),
             Dims = new ModelDims
             {

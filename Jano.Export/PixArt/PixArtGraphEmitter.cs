@@ -25,10 +25,11 @@ public sealed class PixArtGraphEmitter(PixArtConfig config, PixArtWeights weight
         const int half = PixArtWeights.TimestepChannels / 2;
         var freqs = new float[half];
         for (var k = 0; k < half; k++) freqs[k] = (float)Math.Exp(-Math.Log(10000.0) * k / half);
-        var f = g.Initializer("timestep_freqs", freqs, 1, half);
+        // Arguments reach 1000 radians: float32 throughout (a half rounds 1000 to a multiple of 0.5), cast after sin/cos.
+        var f = g.InitializerFloat32("timestep_freqs", freqs, 1, half);
         var args = g.Mul(g.Unsqueeze(timestep, [1], "timestep_column"), f, "timestep_args");
         // flip_sin_to_cos=True: cosine half first.
-        var sinusoid = g.Concat([g.Cos(args), g.Sin(args)], 1, "timestep_proj");
+        var sinusoid = g.ToCompute(g.Concat([g.Cos(args), g.Sin(args)], 1, "timestep_proj"));
         var e1 = LinearOf(g, sinusoid, weights.TimestepLinear1, "adaln_single.emb.timestep_embedder.linear_1");
         var tEmb = LinearOf(g, g.Silu(e1), weights.TimestepLinear2, "adaln_single.emb.timestep_embedder.linear_2");
         var tMod = LinearOf(g, g.Silu(tEmb, "t_emb_silu"), weights.AdaLinear, "adaln_single.linear");
@@ -128,10 +129,11 @@ public sealed class PixArtGraphEmitter(PixArtConfig config, PixArtWeights weight
         var qh = g.Transpose(g.Reshape(q, [0, 0, h, hd], name + ".q_heads"), [0, 2, 1, 3], name + ".q_bhnd");
         var kh = g.Transpose(g.Reshape(k, [0, 0, h, hd], name + ".k_heads"), [0, 2, 3, 1], name + ".k_bhdm");
         var vh = g.Transpose(g.Reshape(v, [0, 0, h, hd], name + ".v_heads"), [0, 2, 1, 3], name + ".v_bhmd");
-        var scores = g.MatMul(qh, kh, name + ".scores");
+        // Softmax (and the key bias, a float32 input whose −1e9 a half cannot hold) in float32.
+        var scores = g.ToFloat32(g.MatMul(qh, kh, name + ".scores"));
         if (keyBias is not null)
             scores = g.Add(scores, g.Unsqueeze(keyBias, [1, 2], name + ".key_bias"), name + ".scores_masked"); // [B, 1, 1, m]
-        var probs = g.Softmax(scores, -1, name + ".probs");
+        var probs = g.ToCompute(g.Softmax(scores, -1, name + ".probs"));
         var o = g.Transpose(g.MatMul(probs, vh, name + ".context"), [0, 2, 1, 3], name + ".o_bnhd");
         return g.Reshape(o, [0, 0, h * hd], name + ".o");
     }

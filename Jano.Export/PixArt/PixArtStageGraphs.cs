@@ -5,9 +5,11 @@ namespace Jano.Export.PixArt;
 
 /// <summary>
 /// The graphs of a PixArt package. Symbolic dimensions: "batch", "tokens" (n: the prefix of tokens a
-/// step computes) and "text_tokens" (caption length). Every graph is float32 in and out.
+/// step computes) and "text_tokens" (caption length). Every graph is float32 in and out; with compute
+/// type Float16 the weights and activations inside are half precision, cast at the graph's edges, with
+/// LayerNormalization statistics, softmax and the timestep sinusoid in float32.
 /// </summary>
-public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights)
+public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights, OnnxElementType compute = OnnxElementType.Float)
 {
     private const OnnxElementType F = OnnxElementType.Float;
     private readonly PixArtGraphEmitter _emit = new(config, weights);
@@ -21,59 +23,59 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
 
     public ModelProto Embed()
     {
-        var g = new OnnxGraphBuilder("embed");
-        var patches = g.Input("patches", F, "batch", "tokens", config.PatchInputWidth);
-        var positions = g.Input("positions", F, "tokens", D);
-        g.Output(_emit.Embed(g, patches, positions), "hidden", F, "batch", "tokens", D);
+        var g = Builder("embed");
+        var patches = g.ToCompute(g.Input("patches", F, "batch", "tokens", config.PatchInputWidth));
+        var positions = g.ToCompute(g.Input("positions", F, "tokens", D));
+        g.Output(g.ToFloat32(_emit.Embed(g, patches, positions)), "hidden", F, "batch", "tokens", D);
         return g.Build("patch tokens + position rows → hidden");
     }
 
     public ModelProto Cond()
     {
-        var g = new OnnxGraphBuilder("cond");
+        var g = Builder("cond");
         var t = g.Input("timestep", F, "batch");
         var (tMod, tEmb) = _emit.Condition(g, t);
-        g.Output(tMod, "t_mod", F, "batch", 6 * D);
-        g.Output(tEmb, "t_emb", F, "batch", D);
+        g.Output(g.ToFloat32(tMod), "t_mod", F, "batch", 6 * D);
+        g.Output(g.ToFloat32(tEmb), "t_emb", F, "batch", D);
         return g.Build("timestep → modulation vectors");
     }
 
     public ModelProto Context()
     {
-        var g = new OnnxGraphBuilder("context");
-        var text = g.Input("text_states", F, "batch", "text_tokens", config.CaptionChannels);
+        var g = Builder("context");
+        var text = g.ToCompute(g.Input("text_states", F, "batch", "text_tokens", config.CaptionChannels));
         var caption = _emit.Caption(g, text);
         for (var i = 0; i < config.NumLayers; i++)
         {
             var (k, v) = _emit.CrossKeyValues(g, i, caption);
-            g.Output(k, CrossKeyName(i), F, "batch", "text_tokens", D);
-            g.Output(v, CrossValueName(i), F, "batch", "text_tokens", D);
+            g.Output(g.ToFloat32(k), CrossKeyName(i), F, "batch", "text_tokens", D);
+            g.Output(g.ToFloat32(v), CrossValueName(i), F, "batch", "text_tokens", D);
         }
         return g.Build("caption states → per-layer cross-attention keys and values");
     }
 
     public ModelProto Pre(int layer)
     {
-        var g = new OnnxGraphBuilder($"block_{layer:D2}_pre");
-        var h = g.Input("hidden", F, "batch", "tokens", D);
-        var tMod = g.Input("t_mod", F, ModBatch, 6 * D);
+        var g = Builder($"block_{layer:D2}_pre");
+        var h = g.ToCompute(g.Input("hidden", F, "batch", "tokens", D));
+        var tMod = g.ToCompute(g.Input("t_mod", F, ModBatch, 6 * D));
         var (q, k, v) = _emit.Pre(g, layer, h, tMod);
-        g.Output(q, "q", F, "batch", "tokens", D);
-        g.Output(k, "k", F, "batch", "tokens", D);
-        g.Output(v, "v", F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(q), "q", F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(k), "k", F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(v), "v", F, "batch", "tokens", D);
         return g.Build("hidden + modulation → q, k, v");
     }
 
     public ModelProto Post(int layer)
     {
-        var g = new OnnxGraphBuilder($"block_{layer:D2}_post");
-        var h = g.Input("hidden", F, "batch", "tokens", D);
-        var attention = g.Input("attention", F, "batch", "tokens", D);
-        var tMod = g.Input("t_mod", F, ModBatch, 6 * D);
-        var ck = g.Input("cross_k", F, "batch", "text_tokens", D);
-        var cv = g.Input("cross_v", F, "batch", "text_tokens", D);
+        var g = Builder($"block_{layer:D2}_post");
+        var h = g.ToCompute(g.Input("hidden", F, "batch", "tokens", D));
+        var attention = g.ToCompute(g.Input("attention", F, "batch", "tokens", D));
+        var tMod = g.ToCompute(g.Input("t_mod", F, ModBatch, 6 * D));
+        var ck = g.ToCompute(g.Input("cross_k", F, "batch", "text_tokens", D));
+        var cv = g.ToCompute(g.Input("cross_v", F, "batch", "text_tokens", D));
         var bias = g.Input("cross_bias", F, "batch", "text_tokens");
-        g.Output(_emit.Post(g, layer, h, attention, tMod, ck, cv, bias), "hidden_out", F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(_emit.Post(g, layer, h, attention, tMod, ck, cv, bias)), "hidden_out", F, "batch", "tokens", D);
         return g.Build("hidden + self-attention output + modulation + cross K/V (+ key bias) → hidden");
     }
 
@@ -84,22 +86,22 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     /// </summary>
     public ModelProto Attention()
     {
-        var g = new OnnxGraphBuilder("attention");
-        var q = g.Input("query", F, "batch", "tokens", D);
-        var k = g.Input("key", F, "batch", "kv_tokens", D);
-        var v = g.Input("value", F, "batch", "kv_tokens", D);
+        var g = Builder("attention");
+        var q = g.ToCompute(g.Input("query", F, "batch", "tokens", D));
+        var k = g.ToCompute(g.Input("key", F, "batch", "kv_tokens", D));
+        var v = g.ToCompute(g.Input("value", F, "batch", "kv_tokens", D));
         var o = g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, 1, "MultiHeadAttention", "attention", [q, k, v],
             OnnxAttribute.Int("num_heads", config.NumHeads));
-        g.Output(o, "output", F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(o), "output", F, "batch", "tokens", D);
         return g.Build("multi-head self-attention (ONNX Runtime contrib op)");
     }
 
     public ModelProto Final()
     {
-        var g = new OnnxGraphBuilder("final");
-        var h = g.Input("hidden", F, "batch", "tokens", D);
-        var tEmb = g.Input("t_emb", F, ModBatch, D);
-        g.Output(_emit.Final(g, h, tEmb), "patch_out", F, "batch", "tokens", config.PatchOutputWidth);
+        var g = Builder("final");
+        var h = g.ToCompute(g.Input("hidden", F, "batch", "tokens", D));
+        var tEmb = g.ToCompute(g.Input("t_emb", F, ModBatch, D));
+        g.Output(g.ToFloat32(_emit.Final(g, h, tEmb)), "patch_out", F, "batch", "tokens", config.PatchOutputWidth);
         return g.Build("hidden + modulation → patch outputs");
     }
 
@@ -110,10 +112,10 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     public ModelProto Model(float[] positions)
     {
         int s = config.SampleSize, p = config.PatchSize, grid = config.GridSize, c = config.InChannels, co = config.OutChannels;
-        var g = new OnnxGraphBuilder("model");
-        var sample = g.Input("sample", F, "batch", c, s, s);
+        var g = Builder("model");
+        var sample = g.ToCompute(g.Input("sample", F, "batch", c, s, s));
         var t = g.Input("timestep", F, "batch");
-        var text = g.Input("text_states", F, "batch", "text_tokens", config.CaptionChannels);
+        var text = g.ToCompute(g.Input("text_states", F, "batch", "text_tokens", config.CaptionChannels));
 
         // [B, C, G, p, G, p] → [B, G, G, p, p, C] → [B, N, p·p·C]: tokens row-major, patch values (row, column, channel).
         var split = g.Reshape(sample, [0, c, grid, p, grid, p], "sample_grid");
@@ -134,9 +136,11 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
         var outPatches = _emit.Final(g, h, tEmb);
         var grid6 = g.Reshape(outPatches, [0, grid, grid, p, p, co], "out_grid");
         var image = g.Reshape(g.Transpose(grid6, [0, 5, 1, 3, 2, 4], "out_order"), [0, co, s, s], "out_image");
-        g.Output(image, "out", F, "batch", co, s, s);
+        g.Output(g.ToFloat32(image), "out", F, "batch", co, s, s);
         return g.Build("the whole PixArt transformer in one graph");
     }
+
+    private OnnxGraphBuilder Builder(string name) => new(name, compute);
 
     public static string CrossKeyName(int layer) => $"cross_k_{layer:D2}";
     public static string CrossValueName(int layer) => $"cross_v_{layer:D2}";

@@ -74,7 +74,7 @@ public sealed class ModelPackage
         if (m.FormatVersion != ModelManifest.CurrentFormatVersion)
             throw Bad("formatVersion", $"is {m.FormatVersion}; this runtime reads version {ModelManifest.CurrentFormatVersion}");
         if (m.Family != "pixart") throw Bad("family", $"is '{m.Family}'; this runtime knows: pixart");
-        if (m.DType != "float32") throw Bad("dtype", $"is '{m.DType}'; this runtime reads float32 packages");
+        if (m.DType is not ("float32" or "float16")) throw Bad("dtype", $"is '{m.DType}'; this runtime reads float32 and float16 packages");
         var d = m.Dims ?? throw Bad("dims", "is missing");
         if (d.HiddenSize <= 0 || d.Depth <= 0 || d.Heads <= 0 || d.HeadDim <= 0 || d.PatchSize <= 0 || d.InChannels <= 0 || d.SampleSize <= 0)
             throw Bad("dims", "has a non-positive size");
