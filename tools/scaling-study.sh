@@ -18,6 +18,8 @@
 #   MEDIUMS      forced medium fractions, each tried with every active  default "0.25 0"
 #   STEPS        denoising steps (warm-up 2, cool-down 1, one refresh, medium every 4th)  default 12
 #   REPEATS, WARMUP_RUNS, SEEDS, THREADS                                defaults 3, 1, 1, 0 (all cores)
+#   DTYPE        package dtype, fp32 or fp16                            default fp32
+#   PROVIDER     ONNX Runtime provider, cpu or cuda                     default cpu
 #   KEEP_CHECKPOINTS=1 keeps the random checkpoints after export (they are as large as the package)
 set -euo pipefail
 
@@ -30,6 +32,8 @@ REPEATS="${REPEATS:-3}"
 WARMUP_RUNS="${WARMUP_RUNS:-1}"
 SEEDS="${SEEDS:-1}"
 THREADS="${THREADS:-0}"
+DTYPE="${DTYPE:-fp32}"
+PROVIDER="${PROVIDER:-cpu}"
 
 # name depth heads head_dim sample_size   (width = heads × head_dim; tokens = (sample_size / 2)²)
 CONFIGS="
@@ -69,7 +73,7 @@ summary="$STUDY_DIR/summary.tsv"
 
 for name in "${selected[@]}"; do
   read -r _ depth heads head_dim sample <<< "$(config_line "$name")"
-  dir="$STUDY_DIR/$name"
+  dir="$STUDY_DIR/$name-$DTYPE"
   package="$dir/package"
   mkdir -p "$dir"
   if [ ! -f "$package/jano-model.json" ]; then
@@ -82,7 +86,7 @@ for name in "${selected[@]}"; do
 JSON
     echo "== $name: random checkpoint and export"
     $JANO init-random --config "$dir/config.json" --out "$dir/checkpoint" --seed 1
-    $JANO export --checkpoint "$dir/checkpoint" --out "$package" --name "$name"
+    $JANO export --checkpoint "$dir/checkpoint" --out "$package" --name "$name" --dtype "$DTYPE"
     [ "${KEEP_CHECKPOINTS:-0}" = 1 ] || rm -rf "$dir/checkpoint"
   else
     echo "== $name: reusing $package"
@@ -97,7 +101,7 @@ JSON
       $JANO bench --package "$package" --prompts-file "$prompts" --seeds "$SEEDS" --steps "$STEPS" \
         --warmup 2 --cooldown 1 --static-interval "$STEPS" --medium-interval 4 \
         --forced-active "$active" --forced-medium "$medium" \
-        --repeats "$REPEATS" --warmup-runs "$WARMUP_RUNS" --threads "$THREADS" \
+        --repeats "$REPEATS" --warmup-runs "$WARMUP_RUNS" --threads "$THREADS" --provider "$PROVIDER" \
         --out "$out" --summary "$summary" 2> "$out.log" \
         || { echo "jano bench failed; the end of $out.log:" >&2; tail -n 5 "$out.log" >&2; exit 1; }
     done

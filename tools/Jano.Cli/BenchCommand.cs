@@ -19,7 +19,7 @@ public sealed class BenchCommand : ICommand
     public const string PlotName = "bench.png";
 
     public string Name => "bench";
-    public string Usage => "jano bench [--package DIR] [--prompts-file FILE] [--seeds N=2] [--steps N] [--guidance X] [--warmup-runs N=1] [--repeats N=3] [--threads N] [--attention ort|kernel] [--forced-active X [--forced-medium Y]] [--out DIR=bench-results] [--summary FILE.tsv] [Jano flags as for generate: --jano-preset NAME, --warmup N, ...]";
+    public string Usage => "jano bench [--package DIR] [--prompts-file FILE] [--seeds N=2] [--steps N] [--guidance X] [--warmup-runs N=1] [--repeats N=3] [--threads N] [--attention ort|kernel] [--provider auto|cpu|cuda] [--forced-active X [--forced-medium Y]] [--out DIR=bench-results] [--summary FILE.tsv] [Jano flags as for generate: --jano-preset NAME, --warmup N, ...]";
     public IReadOnlySet<string> Switches => JanoFlags.SwitchNames;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -35,6 +35,7 @@ public sealed class BenchCommand : ICommand
         var repeats = args.Int("repeats") ?? 3;
         var threads = args.Int("threads") ?? 0;
         var attention = args.String("attention") ?? new RuntimeOptions().Attention;
+        var provider = args.String("provider") ?? "cpu";
         var forcedActive = args.Double("forced-active");
         var forcedMedium = args.Double("forced-medium");
         var output = args.String("out") ?? "bench-results";
@@ -48,12 +49,14 @@ public sealed class BenchCommand : ICommand
         if (warmupRuns is < 0 or > 1000) throw new UsageException($"--warmup-runs must be between 0 and 1000, got {warmupRuns}");
         if (threads < 0) throw new UsageException("--threads must be ≥ 0");
         if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
+        if (provider is not ("auto" or "cpu" or "cuda")) throw new UsageException($"--provider must be auto, cpu or cuda, got '{provider}'");
         var forced = Forced(forcedActive, forcedMedium);
         var prompts = promptsFile is null ? BenchPrompts.Default : BenchPrompts.FromFile(promptsFile);
         new GenerationRequest { Prompt = prompts[0], Steps = steps, Guidance = guidance }.Validate(); // fail before loading anything
         PrepareOutput(output);
 
-        using var pipeline = PixArtPipeline.Open(package ?? DefaultModel.Locate(), new RuntimeOptions { Threads = threads, Attention = attention });
+        using var pipeline = PixArtPipeline.Open(package ?? DefaultModel.Locate(), new RuntimeOptions { Threads = threads, Attention = attention, Provider = provider });
+        if (pipeline.Sessions.FallbackReason is { } why) stderr.WriteLine($"note: using the CPU provider; CUDA is not available ({why})");
         var manifest = pipeline.Package.Manifest;
         var jano = janoFlags.Resolve(manifest) ?? ReferencePreset(manifest);
         jano.Validate(steps ?? manifest.Defaults.Steps, manifest.Dims.SampleSize, manifest.Dims.PatchSize);
@@ -66,6 +69,7 @@ public sealed class BenchCommand : ICommand
             Repeats = repeats,
             Threads = threads,
             Attention = attention,
+            Provider = pipeline.Sessions.Provider,
             Jano = jano,
             Forced = forced,
         };

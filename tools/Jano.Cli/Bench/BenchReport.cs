@@ -19,6 +19,8 @@ public sealed record BenchReport
     public required double Guidance { get; init; }
     public required int Threads { get; init; }
     public required string Attention { get; init; }
+    public string Provider { get; init; } = "cpu";
+    public string DType { get; init; } = "float32";
     public required int Prompts { get; init; }
     public required int Seeds { get; init; }
     public required int WarmupRuns { get; init; }

@@ -20,6 +20,8 @@ public sealed record BenchSettings
     public int Repeats { get; init; } = 3;
 
     public int Threads { get; init; }
+    /// <summary>The ONNX Runtime provider the sessions run on ("cpu" or "cuda").</summary>
+    public string Provider { get; init; } = "cpu";
     public string Attention { get; init; } = "ort";
     public required JanoOptions Jano { get; init; }
 

@@ -57,6 +57,8 @@ public static class BenchSummary
             Guidance = settings.Guidance ?? manifest.Defaults.Guidance,
             Threads = settings.Threads,
             Attention = settings.Attention,
+            Provider = settings.Provider,
+            DType = package.Manifest.DType,
             Prompts = settings.Items.Select(i => i.Prompt).Distinct().Count(),
             Seeds = settings.Items.Select(i => i.Seed).Distinct().Count(),
             WarmupRuns = settings.WarmupRuns,

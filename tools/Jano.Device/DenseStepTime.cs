@@ -1,0 +1,33 @@
+using System.Globalization;
+using Jano.Runtime;
+using Jano.Runtime.Pipeline;
+
+namespace Jano.Device;
+
+/// <summary>
+/// The dense denoising step time of a package (guidance on: both branches), as the user path runs it:
+/// one warm-up generation (provider start-up, kernel selection), then one timed generation; prints the
+/// median step time. The PyTorch side of the comparison is tools/device/torch_step.py.
+/// </summary>
+internal static class DenseStepTime
+{
+    public static int Run(string[] argv, TextWriter output)
+    {
+        var a = new DeviceArgs(argv);
+        var package = a.Required("package");
+        var provider = a.String("provider") ?? "cuda";
+        var attention = a.String("attention") ?? "ort";
+        var steps = a.Int("steps", 20);
+        a.RejectUnknown();
+
+        using var pipeline = PixArtPipeline.Open(package, new RuntimeOptions { Provider = provider, Attention = attention });
+        var request = new GenerationRequest { Prompt = "a photo of a cat", Seed = 1, Steps = steps, Guidance = 4.5 };
+        pipeline.Generate(request with { Steps = 3 });
+        var result = pipeline.Generate(request);
+        var sorted = result.StepMs.Order().ToArray();
+        var d = pipeline.Package.Manifest;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"dense step: {sorted[sorted.Length / 2]:F3} ms (median of {steps}), {d.Dims.Depth} blocks x {d.Dims.HiddenSize}, {d.Dims.Tokens} tokens, {d.DType}, provider {pipeline.Sessions.Provider}, attention {attention}"));
+        return 0;
+    }
+}
