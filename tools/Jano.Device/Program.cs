@@ -16,8 +16,9 @@ try
         _ => Usage(),
     };
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException)
 {
+    // One line, as the jano CLI does: the report quotes it (e.g. the CUDA provider that did not load).
     Console.Error.WriteLine($"jano-device: {e.Message}");
     return 2;
 }

@@ -10,7 +10,7 @@
 #     (d) our dense fp16 step against PyTorch's (tools/device/torch_step.py), after checking the PyTorch
 #         forward against model.onnx on the shipped default model
 # Also runs here (no GPU): every step then reports the missing GPU, which is how the script is tested.
-# QUICK=1 shortens (b) and (d) to the 1024-token package.
+# QUICK=1 shortens (b) and (d) to the 1024-token package; CONFIGS="..." names others (tools/scaling-study.sh --list).
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
@@ -63,7 +63,7 @@ section "(c) attention: our kernel (fp32) vs ONNX Runtime MultiHeadAttention, 16
 "$J" attention --heads 16 --head-dim 72 2>&1 | tee -a "$report"
 
 section "(b) dense vs Jano, PixArt-XL shape (28 × 1152), fp16, forced 25% active / 25% medium"
-configs="d28w1152-t1024 d28w1152-t4096"
+configs="${CONFIGS:-d28w1152-t1024 d28w1152-t4096}"
 [ "${QUICK:-0}" = 1 ] && configs="d28w1152-t1024"
 STUDY_DIR=/tmp/jano-study JANO="$J jano" DTYPE=fp16 PROVIDER=cuda FRACTIONS=0.25 MEDIUMS=0.25 \
   STEPS=12 REPEATS=3 SEEDS=1 KEEP_CHECKPOINTS=1 bash tools/scaling-study.sh $configs > "$OUT/study.log" 2>&1

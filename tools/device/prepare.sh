@@ -4,11 +4,15 @@
 # carries at most 64 MiB together with the working tree). Writes .device/ (git-ignored):
 #   .device/parts/jano-device.tar.zst.NN     the parts, one per staging call
 #   .device/SHA256SUMS                       checked on the device before unpacking
-# and prints the calls to make (tools/device/README.md). PART_MIB (default 48) sets the part size.
+# and prints the calls to make (tools/device/README.md). The part size leaves room for the working tree,
+# which travels with every call: PART_MIB = 60 − its size in MiB, unless PART_MIB is set.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
-PART_MIB="${PART_MIB:-48}"
+tree_mib=$(( $(git ls-files -co --exclude-standard -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1) / 1048576 + 1 ))
+PART_MIB="${PART_MIB:-$(( 60 - tree_mib ))}"
+[ "$PART_MIB" -ge 8 ] || { echo "the working tree ($tree_mib MiB) leaves no room for parts; ignore or remove something" >&2; exit 1; }
+echo "working tree: $tree_mib MiB; parts of $PART_MIB MiB"
 out=.device
 rm -rf "$out" && mkdir -p "$out/parts"
 
