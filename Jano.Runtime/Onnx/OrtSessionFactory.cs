@@ -13,6 +13,8 @@ public sealed class OrtSessionFactory
     public OrtSessionFactory(RuntimeOptions options)
     {
         Options = options;
+        _threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        _sharedPool = _threads > 1 && OrtThreadPool.TryShare(_threads); // before the CUDA probe creates the environment
         Provider = options.Provider switch
         {
             "cpu" => "cpu",
@@ -27,6 +29,9 @@ public sealed class OrtSessionFactory
         FallbackReason = reason;
         return "cpu";
     }
+
+    private readonly int _threads;
+    private readonly bool _sharedPool;
 
     public RuntimeOptions Options { get; }
 
@@ -55,9 +60,12 @@ public sealed class OrtSessionFactory
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = Options.Threads > 0 ? Options.Threads : Environment.ProcessorCount,
+            IntraOpNumThreads = _threads,
             InterOpNumThreads = 1,
         };
+        // See OrtThreadPool: the shared pool if there is one, else a pool per session whose idle threads sleep.
+        if (_sharedPool) sessionOptions.DisablePerSessionThreads();
+        else sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (Provider == "cuda") sessionOptions.AppendExecutionProvider_CUDA(0);
         return sessionOptions;
     }
