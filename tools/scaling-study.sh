@@ -111,4 +111,4 @@ done
 echo
 echo "== measured against ideal speed-up (Jano rows of $summary; times in ms per image)"
 awk -F'\t' 'NR == 1 || $8 == "jano"' "$summary" \
-  | cut -f1,2,6,7,9,10,11,12,13,15,16,17,18 | column -t -s $'\t'
+  | cut -f1,2,6,7,9,10,11,12,13,15,16,17,18,19 | column -t -s $'\t'

@@ -86,6 +86,7 @@ public sealed class DenoisingEngine : IDisposable
     /// </summary>
     public void SetOrder(ReadOnlySpan<int> order)
     {
+        var start = Stopwatch.GetTimestamp();
         int n = _dims.Tokens;
         if (order.Length != n) throw new ArgumentException($"order has {order.Length} entries, the model has {n} tokens");
         var seen = new bool[n];
@@ -105,6 +106,7 @@ public sealed class DenoisingEngine : IDisposable
         }
         order.CopyTo(_order);
         CopyPositions();
+        Timings.RowsTicks += Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>Back to natural token order (the start of every generation).</summary>
@@ -189,9 +191,11 @@ public sealed class DenoisingEngine : IDisposable
         _timestep.Data[0] = timestep;
         _condRun.Run(ref sessionTicks);
         var patchWidth = _dims.PatchInputWidth;
+        var rowsStart = Stopwatch.GetTimestamp();
         _layout.Gather(latents, _dims.InChannels, _order, n, _patches.Data);
         for (var b = 1; b < batch; b++) // every branch starts from the same latents
             _patches.Data.AsSpan(0, n * patchWidth).CopyTo(_patches.Data.AsSpan(b * n * patchWidth));
+        Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
 
         var runs = RunsFor(state, n);
         runs.Embed.Run(ref sessionTicks);
@@ -200,8 +204,10 @@ public sealed class DenoisingEngine : IDisposable
         for (var layer = 0; layer < _dims.Depth; layer++)
         {
             runs.Pre[layer].Run(ref sessionTicks);
+            rowsStart = Stopwatch.GetTimestamp();
             ScatterRows(state.NewKeys, state.Keys[layer], batch, n, tokens);
             ScatterRows(state.NewValues, state.Values[layer], batch, n, tokens);
+            Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
             var attentionStart = Stopwatch.GetTimestamp();
             if (_attention is not null)
                 _attention.Attention(state.Queries.Data.AsSpan(0, packed), state.Keys[layer].Data, state.Values[layer].Data,
@@ -212,7 +218,9 @@ public sealed class DenoisingEngine : IDisposable
             runs.Post[layer].Run(ref sessionTicks);
         }
         runs.Final.Run(ref sessionTicks);
+        rowsStart = Stopwatch.GetTimestamp();
         ScatterRows(state.NewOutput, state.Output, batch, n, tokens);
+        Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
     }
 
     /// <summary>Packed rows [B, n, W] → rows [0, n) of each item of a persistent [B, N, W] buffer.</summary>

@@ -148,12 +148,13 @@ public sealed class PixArtPipeline : IDisposable
         return new BlockDynamicsAnalysis(options, d.InChannels, d.SampleSize, d.PatchSize, _blockDynamics);
     }
 
-    private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks };
+    private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks, RowsTicks = t.RowsTicks };
 
     private static StepTimings Difference(StepTimings now, StepTimings before) => new()
     {
         SessionTicks = now.SessionTicks - before.SessionTicks,
         AttentionTicks = now.AttentionTicks - before.AttentionTicks,
+        RowsTicks = now.RowsTicks - before.RowsTicks,
     };
 
     public void Dispose()

@@ -7,6 +7,8 @@ public sealed class StepTimings
 {
     public long SessionTicks;
     public long AttentionTicks;
+    /// <summary>Moving token rows: patch gather, K/V and output scatter into the persistent buffers, reordering.</summary>
+    public long RowsTicks;
     /// <summary>The whole step (forward, guidance, layout, sampler); measured by the pipeline.</summary>
     public long TotalTicks;
 
@@ -14,6 +16,7 @@ public sealed class StepTimings
 
     public double SessionMs => Ms(SessionTicks);
     public double AttentionMs => Ms(AttentionTicks);
+    public double RowsMs => Ms(RowsTicks);
     public double TotalMs => Ms(TotalTicks);
 
     /// <summary>Share of the time spent outside ONNX Runtime sessions (kernels, layout, sampler, overhead).</summary>
@@ -23,6 +26,7 @@ public sealed class StepTimings
     {
         SessionTicks += other.SessionTicks;
         AttentionTicks += other.AttentionTicks;
+        RowsTicks += other.RowsTicks;
         TotalTicks += other.TotalTicks;
     }
 }

@@ -10,7 +10,7 @@ namespace Jano.Cli.Bench;
 public static class BenchSummaryTsv
 {
     public const string Header =
-        "package\ttokens\tdepth\twidth\tsteps\tforced_active\tforced_medium\tmethod\tmedian_ms\tspeedup\tideal\tmeasured_over_ideal\tpsnr_mean\ttext_ms\tsessions_ms\tattention_ms\tanalysis_ms\trest_ms";
+        "package\ttokens\tdepth\twidth\tsteps\tforced_active\tforced_medium\tmethod\tmedian_ms\tspeedup\tideal\tmeasured_over_ideal\tpsnr_mean\ttext_ms\tsessions_ms\tattention_ms\tanalysis_ms\trest_ms\trows_ms";
 
     public static void Append(string path, BenchReport r)
     {
@@ -26,7 +26,7 @@ public static class BenchSummaryTsv
                 m.MedianWallMs.ToString("F1", inv), m.Speedup.ToString("F3", inv), m.IdealSpeedup.ToString("F3", inv),
                 m.MeasuredOverIdeal.ToString("F3", inv), m.PsnrMean?.ToString("F2", inv) ?? "-",
                 b.TextMs.ToString("F1", inv), b.SessionsMs.ToString("F1", inv), b.AttentionMs.ToString("F1", inv),
-                b.AnalysisMs.ToString("F1", inv), b.RestMs.ToString("F1", inv)));
+                b.AnalysisMs.ToString("F1", inv), b.RestMs.ToString("F1", inv), b.RowsMs.ToString("F1", inv)));
         }
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
