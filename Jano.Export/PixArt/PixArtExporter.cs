@@ -52,6 +52,10 @@ public static class PixArtExporter
             "float16" => Onnx.OnnxElementType.Float16,
             _ => throw new ExportException($"dtype '{options.DType}' is not supported (float32 or float16)"),
         };
+        var presets = JanoPresets.For(config.SampleSize).ToDictionary(p => p.Key, p => p.Value);
+        var defaultPreset = options.DefaultJanoPreset ?? JanoPresets.Reference;
+        if (!presets.ContainsKey(defaultPreset))
+            throw new ExportException($"default Jano preset '{defaultPreset}' is not one of the package's presets ({string.Join(", ", presets.Keys)})");
         var graphs = new PixArtStageGraphs(config, weights, compute);
         var positions = PixArtPositions.Table(config.HiddenSize, config.GridSize, config.SampleSize / config.PatchSize, config.InterpolationScale);
 
@@ -117,8 +121,8 @@ public static class PixArtExporter
                 Model = "model.onnx",
                 Positions = "positions.safetensors",
             },
-            JanoPresets = JanoPresets.For(config.SampleSize).ToDictionary(p => p.Key, p => p.Value),
-            DefaultJanoPreset = JanoPresets.Reference,
+            JanoPresets = presets,
+            DefaultJanoPreset = defaultPreset,
             Files = package.Describe(),
         };
         AtomicFile.WriteAllText(package.File(ModelManifest.FileName), manifest.ToJson());

@@ -6,7 +6,7 @@ namespace Jano.Cli;
 public sealed class ExportCommand : ICommand
 {
     public string Name => "export";
-    public string Usage => "jano export --checkpoint DIR --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16]";
+    public string Usage => "jano export --checkpoint DIR --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME]";
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
@@ -19,6 +19,7 @@ public sealed class ExportCommand : ICommand
             Name = args.String("name"),
             DefaultSteps = args.Int("steps"),
             DefaultGuidance = args.Double("guidance"),
+            DefaultJanoPreset = args.String("jano-preset"),
             DType = args.String("dtype") switch
             {
                 null or "fp32" or "float32" => "float32",
