@@ -5,6 +5,7 @@ using Jano.Kernels.Cpu;
 using Jano.Runtime.Onnx;
 using Jano.Runtime.Packages;
 using Microsoft.ML.OnnxRuntime;
+using Jano.Runtime.Diagnostics;
 
 namespace Jano.Bench;
 
@@ -44,10 +45,10 @@ public static class AttentionComparison
             var ortMs = new List<double>();
             for (var i = 0; i < repeats; i++)
             {
-                kernelMs.Add(Time(RunKernel));
-                ortMs.Add(Time(RunOrt));
+                kernelMs.Add(WallClock.Time(RunKernel));
+                ortMs.Add(WallClock.Time(RunOrt));
             }
-            double km = Median(kernelMs), om = Median(ortMs);
+            double km = WallClock.Median(kernelMs), om = WallClock.Median(ortMs);
             output.WriteLine(string.Create(inv, $"| {n} | {keys} | {km:F3} | {om:F3} | {om / km:F2} |"));
         }
         return 0;
@@ -58,18 +59,5 @@ public static class AttentionComparison
         yield return (tokens, tokens);
         yield return (tokens / 2, tokens);
         yield return (tokens / 4, tokens);
-    }
-
-    private static double Time(Action action)
-    {
-        var start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 }

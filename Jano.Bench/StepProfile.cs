@@ -1,6 +1,7 @@
 using System.Globalization;
 using Jano.Runtime;
 using Jano.Runtime.Pipeline;
+using Jano.Runtime.Diagnostics;
 
 namespace Jano.Bench;
 
@@ -37,18 +38,12 @@ public static class StepProfile
             output.WriteLine("| attention | ms/step | attention ms/step | bytes allocated/step (incl. per-image setup) |");
             output.WriteLine("|---|---:|---:|---:|");
             for (var b = 0; b < backends.Length; b++)
-                output.WriteLine(string.Create(inv, $"| {backends[b]} | {Median(stepMs[b]):F2} | {Median(attentionMs[b]):F2} | {Median(allocated[b]):F0} |"));
+                output.WriteLine(string.Create(inv, $"| {backends[b]} | {WallClock.Median(stepMs[b]):F2} | {WallClock.Median(attentionMs[b]):F2} | {WallClock.Median(allocated[b]):F0} |"));
             return 0;
         }
         finally
         {
             foreach (var p in pipelines) p.Dispose();
         }
-    }
-
-    private static double Median(List<double> v)
-    {
-        var s = v.Order().ToList();
-        return s[s.Count / 2];
     }
 }

@@ -153,4 +153,22 @@ public sealed class PixArtExportErrorTests
         using var stream = File.OpenRead(_model.PackageFile("model.onnx"));
         Assert.That(model.Sha256, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream))));
     }
+
+    [Test]
+    public void AnUnknownDefaultPresetIsRejectedBeforeAnythingIsWritten()
+    {
+        var e = Assert.Throws<ExportException>(() => PixArtExporter.Export(_model.Checkpoint, _model.Package,
+            new ExportOptions { Sampler = "flow-euler", DefaultJanoPreset = "warp" }))!;
+        Assert.That(e.Message, Does.Contain("'warp'").And.Contain("reference").And.Contain("fast"));
+        Assert.That(Directory.Exists(_model.Package), Is.False);
+    }
+
+    [Test]
+    public void TheChosenDefaultPresetIsRecorded()
+    {
+        var manifest = PixArtExporter.Export(_model.Checkpoint, _model.Package, new ExportOptions { Sampler = "flow-euler", DefaultJanoPreset = "fast" });
+        Assert.That(manifest.DefaultJanoPreset, Is.EqualTo("fast"));
+        Assert.That(manifest.JanoPresets!["fast"].MediumThreshold, Is.EqualTo(0.65));
+        Assert.That(manifest.JanoPresets!["fast"] with { MediumThreshold = 0.4 }, Is.EqualTo(manifest.JanoPresets["reference"]), "fast is reference but for the medium threshold");
+    }
 }

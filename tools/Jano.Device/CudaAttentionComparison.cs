@@ -8,6 +8,7 @@ using Jano.Kernels;
 using Jano.Kernels.Ilgpu;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Jano.Runtime.Diagnostics;
 
 namespace Jano.Device;
 
@@ -52,25 +53,14 @@ internal static class CudaAttentionComparison
             Action[] runs = [Ours, bound32.Run, bound16.Run];
             for (var w = 0; w < 3; w++) foreach (var run in runs) run();
             for (var r = 0; r < repeats; r++)
-                for (var i = 0; i < runs.Length; i++) timings[i].Add(Time(runs[i]));
-            var m = timings.Select(Median).ToArray();
+                for (var i = 0; i < runs.Length; i++) timings[i].Add(WallClock.Time(runs[i]));
+            var m = timings.Select(WallClock.Median).ToArray();
             output.WriteLine(string.Create(inv, $"| {n} | {keys} | {m[0]:F3} | {m[1]:F3} | {m[2]:F3} | {m[1] / m[0]:F2} |"));
         }
         return 0;
     }
 
-    private static double Time(Action action)
-    {
-        var start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 
     /// <summary>A one-node MultiHeadAttention graph of the given element type on the CUDA provider.</summary>
     private sealed class MhaSession : IDisposable

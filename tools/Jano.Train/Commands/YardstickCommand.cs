@@ -4,6 +4,7 @@ using Jano.Runtime;
 using Jano.Runtime.Pipeline;
 using Jano.Train.Export;
 using static TorchSharp.torch;
+using Jano.Runtime.Diagnostics;
 
 namespace Jano.Train.Commands;
 
@@ -84,26 +85,13 @@ public static class YardstickCommand
         for (int r = 0; r < repeats; r++)
         {
             // Alternate which goes first, so that drift in machine load falls on both alike.
-            if (r % 2 == 0) { ortMs.Add(Time(OrtStep)); torchMs.Add(Time(() => TorchStep().Dispose())); }
-            else { torchMs.Add(Time(() => TorchStep().Dispose())); ortMs.Add(Time(OrtStep)); }
+            if (r % 2 == 0) { ortMs.Add(WallClock.Time(OrtStep)); torchMs.Add(WallClock.Time(() => TorchStep().Dispose())); }
+            else { torchMs.Add(WallClock.Time(() => TorchStep().Dispose())); ortMs.Add(WallClock.Time(OrtStep)); }
         }
-        double ort = Median(ortMs), torch = Median(torchMs);
+        double ort = WallClock.Median(ortMs), torch = WallClock.Median(torchMs);
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv,
             $"dense step (2 branches, {dims.Tokens} tokens, {dims.Depth} blocks × {dims.HiddenSize}, {threads} thread(s), median of {repeats}): ONNX Runtime {ort:F3} ms, libtorch {torch:F3} ms, ONNX Runtime ÷ libtorch = {ort / torch:F2}"));
         return 0;
-    }
-
-    private static double Time(Action step)
-    {
-        long start = Stopwatch.GetTimestamp();
-        step();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
     }
 }
