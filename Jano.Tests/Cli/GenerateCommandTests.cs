@@ -146,4 +146,24 @@ public sealed class GenerateCommandTests
         Directory.CreateDirectory(to);
         foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
     }
+
+    [Test]
+    public void ExportRejectsAnUnknownDtypeAndPreset()
+    {
+        AssertOneLineError(CliRunner.Run("export", "--checkpoint", _model.Checkpoint, "--out", Out("p8"), "--dtype", "fp8"), "--dtype", "fp8");
+        AssertOneLineError(CliRunner.Run("export", "--checkpoint", _model.Checkpoint, "--out", Out("pw"), "--sampler", "flow-euler", "--jano-preset", "warp"), "warp");
+        Assert.That(Directory.Exists(Out("p8")) || Directory.Exists(Out("pw")), Is.False, "nothing written");
+    }
+
+    [Test]
+    public void ExportFp16WritesAHalfPackageThatGenerates()
+    {
+        var package = Out("half");
+        var e = CliRunner.Run("export", "--checkpoint", _model.Checkpoint, "--out", package, "--sampler", "flow-euler", "--dtype", "fp16");
+        Assert.That(e.Code, Is.EqualTo(0), e.Err);
+        var info = CliRunner.Run("info", package);
+        Assert.That(info.Out, Does.Contain("dtype float16"));
+        var r = CliRunner.Run("generate", "a sneaker", "--model", package, "--steps", "3", "--out", Out("half.png"), "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+    }
 }
