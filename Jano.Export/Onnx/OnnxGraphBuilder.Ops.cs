@@ -59,6 +59,13 @@ public sealed partial class OnnxGraphBuilder
         Node("Slice", hint, [x, Int64Vector(start), Int64Vector(end), Int64Vector(axis)]);
 
     /// <summary>
+    /// ONNX Runtime's MultiHeadAttention contrib op (com.microsoft): query [B, n, D] against key and
+    /// value [B, m, D], scale 1/√(D / heads).
+    /// </summary>
+    public string MultiHeadAttention(string query, string key, string value, int heads, string hint = "attention") =>
+        DomainNode(MicrosoftDomain, 1, "MultiHeadAttention", hint, [query, key, value], OnnxAttribute.Int("num_heads", heads));
+
+    /// <summary>
     /// A linear layer y = x·Wᵀ + b with PyTorch's weight layout [out, in]. The weight is stored
     /// transposed ([in, out]) so the graph is one MatMul plus one Add, which ONNX Runtime fuses.
     /// </summary>

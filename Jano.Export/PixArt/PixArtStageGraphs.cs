@@ -90,8 +90,7 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
         var q = g.ToCompute(g.Input("query", F, "batch", "tokens", D));
         var k = g.ToCompute(g.Input("key", F, "batch", "kv_tokens", D));
         var v = g.ToCompute(g.Input("value", F, "batch", "kv_tokens", D));
-        var o = g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, 1, "MultiHeadAttention", "attention", [q, k, v],
-            OnnxAttribute.Int("num_heads", config.NumHeads));
+        var o = g.MultiHeadAttention(q, k, v, config.NumHeads);
         g.Output(g.ToFloat32(o), "output", F, "batch", "tokens", D);
         return g.Build("multi-head self-attention (ONNX Runtime contrib op)");
     }

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using ILGPU;
 using ILGPU.Runtime;
-using Google.Protobuf;
 using Jano.Export.Onnx;
 using Jano.Kernels;
 using Jano.Kernels.Ilgpu;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Jano.Runtime.Diagnostics;
+using Jano.Cli;
 
 namespace Jano.Device;
 
@@ -22,11 +22,11 @@ internal static class CudaAttentionComparison
 {
     public static int Run(string[] argv, TextWriter output)
     {
-        var a = new DeviceArgs(argv);
-        int heads = a.Int("heads", 16), headDim = a.Int("head-dim", 72), repeats = a.Int("repeats", 30);
+        var a = new CliArguments(argv, PositiveOption.NoSwitches);
+        int heads = a.PositiveInt("heads", 16), headDim = a.PositiveInt("head-dim", 72), repeats = a.PositiveInt("repeats", 30);
         var shapes = (a.String("shapes") ?? "1024:1024,256:1024,4096:4096,1024:4096")
             .Split(',').Select(s => s.Split(':')).Select(p => (N: int.Parse(p[0]), Keys: int.Parse(p[1]))).ToArray();
-        a.RejectUnknown();
+        a.EnsureAllUsed();
 
         using var kernels = IlgpuKernels.TryCreateCuda(out var reason) ?? throw new ArgumentException($"no CUDA device for ILGPU: {reason}");
         var accelerator = kernels.Accelerator;
@@ -75,15 +75,9 @@ internal static class CudaAttentionComparison
         {
             _width = width;
             _type = type == OnnxElementType.Float ? TensorElementType.Float : TensorElementType.Float16;
-            var g = new OnnxGraphBuilder("mha");
-            var q = g.Input("query", type, 1, "tokens", width);
-            var k = g.Input("key", type, 1, "kv_tokens", width);
-            var v = g.Input("value", type, 1, "kv_tokens", width);
-            var o = g.DomainNode(OnnxGraphBuilder.MicrosoftDomain, 1, "MultiHeadAttention", "attention", [q, k, v], OnnxAttribute.Int("num_heads", heads));
-            g.Output(o, "output", type, 1, "tokens", width);
             using var options = new SessionOptions();
             options.AppendExecutionProvider_CUDA(0);
-            _session = new InferenceSession(g.Build().ToByteArray(), options);
+            _session = new InferenceSession(MultiHeadAttentionGraph.Build(heads, width, type), options);
             _allocator = new OrtAllocator(_session, _cuda);
         }
 
