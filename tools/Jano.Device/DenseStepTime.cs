@@ -1,6 +1,7 @@
 using System.Globalization;
 using Jano.Runtime;
 using Jano.Runtime.Pipeline;
+using Jano.Cli;
 
 namespace Jano.Device;
 
@@ -13,12 +14,12 @@ internal static class DenseStepTime
 {
     public static int Run(string[] argv, TextWriter output)
     {
-        var a = new DeviceArgs(argv);
-        var package = a.Required("package");
+        var a = new CliArguments(argv, PositiveOption.NoSwitches);
+        var package = a.RequiredString("package");
         var provider = a.String("provider") ?? "cuda";
         var attention = a.String("attention") ?? "ort";
-        var steps = a.Int("steps", 20);
-        a.RejectUnknown();
+        var steps = a.PositiveInt("steps", 20);
+        a.EnsureAllUsed();
 
         using var pipeline = PixArtPipeline.Open(package, new RuntimeOptions { Provider = provider, Attention = attention });
         var request = new GenerationRequest { Prompt = "a photo of a cat", Seed = 1, Steps = steps, Guidance = 4.5 };

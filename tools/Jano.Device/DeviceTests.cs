@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using NUnit.Framework.Api;
 using NUnit.Framework.Interfaces;
 using NUnit.Framework.Internal;
+using Jano.Cli;
 
 namespace Jano.Device;
 
@@ -17,9 +18,9 @@ internal static class DeviceTests
 {
     public static int Run(string[] argv, TextWriter output)
     {
-        var a = new DeviceArgs(argv);
+        var a = new CliArguments(argv, PositiveOption.NoSwitches);
         var match = new Regex(a.String("match") ?? "Cuda", RegexOptions.IgnoreCase);
-        a.RejectUnknown();
+        a.EnsureAllUsed();
 
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         var assembly = Assembly.Load("Jano.Tests");

@@ -16,7 +16,7 @@ try
         _ => Usage(),
     };
 }
-catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException)
+catch (Exception e) when (e is Jano.Cli.UsageException or ArgumentException or InvalidOperationException or NotSupportedException or IOException)
 {
     // One line, as the jano CLI does: the report quotes it (e.g. the CUDA provider that did not load).
     Console.Error.WriteLine($"jano-device: {e.Message}");
