@@ -7,10 +7,11 @@ namespace Jano.Tests.Export;
 /// <summary>Tiny random PixArt checkpoints and packages in a temporary folder, for exporter tests.</summary>
 public sealed class TinyPixArt : IDisposable
 {
+    private readonly TempFolder _folder = new();
+
     public TinyPixArt(int layers = 2, int heads = 2, int headDim = 8, int sample = 8, int patch = 2, int inChannels = 2,
         int outChannels = 2, int caption = 12, int seed = 7, string? sampler = "flow-euler")
     {
-        Folder = Path.Combine(Path.GetTempPath(), "jano-tests", Guid.NewGuid().ToString("N"));
         Checkpoint = Path.Combine(Folder, "checkpoint");
         Package = Path.Combine(Folder, "package");
         ConfigJson = new JsonObject
@@ -39,7 +40,7 @@ public sealed class TinyPixArt : IDisposable
         Sampler = sampler;
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
     public string Checkpoint { get; }
     public string Package { get; }
     public JsonObject ConfigJson { get; }
@@ -52,8 +53,5 @@ public sealed class TinyPixArt : IDisposable
 
     public string PackageFile(string name) => Path.Combine(Package, name);
 
-    public void Dispose()
-    {
-        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 }
