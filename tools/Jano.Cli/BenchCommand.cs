@@ -49,14 +49,14 @@ public sealed class BenchCommand : ICommand
         if (warmupRuns is < 0 or > 1000) throw new UsageException($"--warmup-runs must be between 0 and 1000, got {warmupRuns}");
         if (threads < 0) throw new UsageException("--threads must be ≥ 0");
         if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
-        if (provider is not ("auto" or "cpu" or "cuda")) throw new UsageException($"--provider must be auto, cpu or cuda, got '{provider}'");
+        ProviderOption.Validate(provider);
         var forced = Forced(forcedActive, forcedMedium);
         var prompts = promptsFile is null ? BenchPrompts.Default : BenchPrompts.FromFile(promptsFile);
         new GenerationRequest { Prompt = prompts[0], Steps = steps, Guidance = guidance }.Validate(); // fail before loading anything
         PrepareOutput(output);
 
         using var pipeline = PixArtPipeline.Open(package ?? DefaultModel.Locate(), new RuntimeOptions { Threads = threads, Attention = attention, Provider = provider });
-        if (pipeline.Sessions.FallbackReason is { } why) stderr.WriteLine($"note: using the CPU provider; CUDA is not available ({why})");
+        ProviderOption.NoteFallback(pipeline, stderr);
         var manifest = pipeline.Package.Manifest;
         var jano = janoFlags.Resolve(manifest) ?? ReferencePreset(manifest);
         jano.Validate(steps ?? manifest.Defaults.Steps, manifest.Dims.SampleSize, manifest.Dims.PatchSize);

@@ -41,11 +41,10 @@ public sealed class GenerateCommand : ICommand
         request.Validate(); // before loading anything: bad input fails fast
         OutputPath.EnsureWritable(output);
 
-        if (provider is not ("auto" or "cpu" or "cuda")) throw new UsageException($"--provider must be auto, cpu or cuda, got '{provider}'");
+        ProviderOption.Validate(provider);
         var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate, Attention = attention, Provider = provider };
         using var pipeline = PixArtPipeline.Open(model ?? DefaultModel.Locate(), options);
-        if (pipeline.Sessions.FallbackReason is { } why)
-            stderr.WriteLine($"note: using the CPU provider; CUDA is not available ({why})");
+        ProviderOption.NoteFallback(pipeline, stderr);
         var manifest = pipeline.Package.Manifest;
         var jano = janoFlags.Resolve(manifest);
         var effectiveSteps = steps ?? manifest.Defaults.Steps;

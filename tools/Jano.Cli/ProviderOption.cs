@@ -1,0 +1,19 @@
+using Jano.Runtime.Pipeline;
+
+namespace Jano.Cli;
+
+/// <summary>`--provider auto|cpu|cuda` as generate and bench take it, and the note they print when auto fell back.</summary>
+public static class ProviderOption
+{
+    public static void Validate(string provider)
+    {
+        if (provider is not ("auto" or "cpu" or "cuda")) throw new UsageException($"--provider must be auto, cpu or cuda, got '{provider}'");
+    }
+
+    /// <summary>One line on stderr when `auto` did not get CUDA, saying why.</summary>
+    public static void NoteFallback(PixArtPipeline pipeline, TextWriter stderr)
+    {
+        if (pipeline.Sessions.FallbackReason is { } why)
+            stderr.WriteLine($"note: using the CPU provider; CUDA is not available ({why})");
+    }
+}
