@@ -5,7 +5,7 @@ using Jano.Kernels.Ilgpu;
 namespace Jano.Tests.Kernels;
 
 /// <summary>Block dynamics against the double-precision reference and hand-computed values, once per backend.</summary>
-[TestFixtureSource(typeof(KernelBackend), nameof(KernelBackend.Names))]
+[TestFixtureSource(typeof(KernelBackend), nameof(KernelBackend.BlockDynamicsNames))]
 public sealed class BlockDynamicsTests(string backendName)
 {
     private const double Tolerance = 1e-4;

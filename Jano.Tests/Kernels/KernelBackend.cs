@@ -1,5 +1,6 @@
 using Jano.Kernels;
 using Jano.Kernels.Cpu;
+using Jano.Kernels.Cuda;
 using Jano.Kernels.Ilgpu;
 
 namespace Jano.Tests.Kernels;
@@ -14,8 +15,17 @@ internal sealed class KernelBackend : IDisposable
     public const string IlgpuCpuAccelerator = "IlgpuCpuAccelerator";
     public const string IlgpuCuda = "IlgpuCuda";
 
+    /// <summary>ILGPU's PTX launched through the driver API in the primary context: what the step loop runs on a GPU.</summary>
+    public const string CudaDriverPtx = "CudaDriverPtx";
+
     /// <summary>The backend names, for <c>[TestFixtureSource]</c>.</summary>
-    public static readonly string[] Names = [Cpu, IlgpuCpuAccelerator, IlgpuCuda];
+    public static readonly string[] Names = [Cpu, IlgpuCpuAccelerator, IlgpuCuda, CudaDriverPtx];
+
+    /// <summary>
+    /// Backends of the block dynamics kernel: not CudaDriverPtx, because the step loop analyses on the
+    /// host (the predictions are there for the sampler) and launches only attention and rows itself.
+    /// </summary>
+    public static readonly string[] BlockDynamicsNames = [Cpu, IlgpuCpuAccelerator, IlgpuCuda];
 
     private readonly IDisposable? _owned;
 
@@ -52,6 +62,12 @@ internal sealed class KernelBackend : IDisposable
                 if (device is null) Assert.Ignore($"{IlgpuCuda}: {reason}");
                 var host = new IlgpuHostKernels(device, ownsDevice: true);
                 return new KernelBackend(name, host, host, host);
+            }
+            case CudaDriverPtx:
+            {
+                var cuda = CudaHostKernels.TryCreate(out string? reason);
+                if (cuda is null) Assert.Ignore($"{CudaDriverPtx}: {reason}");
+                return new KernelBackend(name, cuda, cuda, cuda);
             }
             default:
                 throw new ArgumentException($"Unknown backend '{name}'.", nameof(name));
