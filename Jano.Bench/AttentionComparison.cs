@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Jano.Kernels;
 using Jano.Kernels.Cpu;
+using Jano.Runtime.Devices;
 using Jano.Runtime.Onnx;
 using Jano.Runtime.Packages;
 using Microsoft.ML.OnnxRuntime;
@@ -22,23 +23,23 @@ public static class AttentionComparison
         using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var session = new InferenceSession(package.PathOf(package.Manifest.Stages.Attention), options);
         using var runOptions = new RunOptions();
-        var kernel = new CpuAttention(threads);
+        using var device = new HostStepDevice(new CpuAttention(threads));
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"attention: heads {d.Heads} x {d.HeadDim}, threads {threads}, median of {repeats} interleaved runs");
         output.WriteLine("| queries n | keys N | kernel ms | ORT MHA ms | ORT / kernel |");
         output.WriteLine("|---:|---:|---:|---:|---:|");
         foreach (var (n, keys) in Shapes(d.Tokens))
         {
-            using var q = new PinnedBuffer(n, d.HiddenSize);
-            using var k = new PinnedBuffer(keys, d.HiddenSize);
-            using var v = new PinnedBuffer(keys, d.HiddenSize);
-            using var o = new PinnedBuffer(n, d.HiddenSize);
+            using var q = device.Allocate(n, d.HiddenSize);
+            using var k = device.Allocate(keys, d.HiddenSize);
+            using var v = device.Allocate(keys, d.HiddenSize);
+            using var o = device.Allocate(n, d.HiddenSize);
             var r = new Random(1);
-            foreach (var b in new[] { q, k, v }) for (var i = 0; i < b.Data.Length; i++) b.Data[i] = (float)(r.NextDouble() * 2 - 1);
+            foreach (var b in new[] { q, k, v }) for (var i = 0; i < b.Length; i++) b.HostData![i] = (float)(r.NextDouble() * 2 - 1);
             var shape = AttentionShape.Create(1, n, keys, keys, d.Heads, d.HeadDim);
-            using var bound = new BoundRun(session, runOptions, [("query", q.View(n)), ("key", k.View(keys)), ("value", v.View(keys))], [("output", o.View(n))]);
+            using var bound = new BoundRun(session, runOptions, [("query", q.View(1, n)), ("key", k.View(1, keys)), ("value", v.View(1, keys))], [("output", o.View(1, n))]);
             long ignored = 0;
-            void RunKernel() => kernel.Attention(q.Data, k.Data, v.Data, o.Data, shape);
+            void RunKernel() => device.Attention(q, k, v, o, shape);
             void RunOrt() => bound.Run(ref ignored);
             for (var w = 0; w < 3; w++) { RunKernel(); RunOrt(); }
             var kernelMs = new List<double>();

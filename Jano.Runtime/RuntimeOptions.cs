@@ -5,17 +5,25 @@ public sealed record RuntimeOptions
 {
     /// <summary>
     /// "cpu", "cuda" (fails with the reason when ONNX Runtime's CUDA provider cannot load) or "auto"
-    /// (CUDA when it loads, else CPU with the reason kept). The CUDA provider runs the graphs; the
-    /// step loop's buffers stay in host memory until the device-resident path lands.
+    /// (CUDA when it loads, else CPU with the reason kept). With CUDA the step loop's buffers live in
+    /// GPU memory (see <see cref="Buffers"/>).
     /// </summary>
     public string Provider { get; init; } = "cpu";
+
+    /// <summary>
+    /// Where the step loop's buffers live when the provider is CUDA: "device" (GPU memory, ONNX Runtime
+    /// and our kernels on one stream; the default) or "host" (pinned host memory, every graph run copies
+    /// its inputs and outputs over PCIe: for comparison). The CPU provider always uses host memory.
+    /// </summary>
+    public string Buffers { get; init; } = "device";
 
     /// <summary>Threads per ONNX Runtime session and for the kernels; 0 = all cores.</summary>
     public int Threads { get; init; }
 
     /// <summary>
     /// Self-attention backend: "ort" (the package's attention.onnx, ONNX Runtime's MultiHeadAttention
-    /// contrib op) or "kernel" (Jano.Kernels' CPU attention). "ort" is the CPU default because it
+    /// contrib op) or "kernel" (Jano.Kernels' attention: the CPU kernel, or on a GPU with device buffers
+    /// ILGPU's PTX launched on ONNX Runtime's stream). "ort" is the CPU default because it
     /// measured faster on the default model's shapes (4 heads × 32, 256 tokens, 1 thread: 0.57 ms
     /// against 1.07 ms per call; `Jano.Bench step`).
     /// </summary>

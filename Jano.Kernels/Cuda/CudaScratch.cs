@@ -1,7 +1,7 @@
 namespace Jano.Kernels.Cuda;
 
 /// <summary>Device memory kept between calls and grown (never shrunk) when more is asked for.</summary>
-internal sealed class CudaScratch(CudaDevice device) : IDisposable
+public sealed class CudaScratch(CudaDevice device) : IDisposable
 {
     private CudaDeviceMemory? _memory;
 

@@ -41,6 +41,12 @@ public sealed class OrtSessionFactory
     /// <summary>Why "auto" did not take CUDA; null when it did or when the provider was explicit.</summary>
     public string? FallbackReason { get; private set; }
 
+    /// <summary>
+    /// The CUDA stream sessions created from now on run on (ONNX Runtime's user_compute_stream), so
+    /// that they are ordered with the step device's own copies and kernels; 0 lets ONNX Runtime make its own.
+    /// </summary>
+    public nint ComputeStream { get; set; }
+
     public InferenceSession Create(string path)
     {
         using var sessionOptions = CreateOptions();
@@ -66,8 +72,25 @@ public sealed class OrtSessionFactory
         // See OrtThreadPool: the shared pool if there is one, else a pool per session whose idle threads sleep.
         if (_sharedPool) sessionOptions.DisablePerSessionThreads();
         else sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        if (Provider == "cuda") sessionOptions.AppendExecutionProvider_CUDA(0);
+        if (Provider == "cuda") AppendCuda(sessionOptions);
         return sessionOptions;
+    }
+
+    private void AppendCuda(SessionOptions sessionOptions)
+    {
+        if (ComputeStream == 0)
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(0);
+            return;
+        }
+        using var cuda = new OrtCUDAProviderOptions();
+        cuda.UpdateOptions(new Dictionary<string, string>
+        {
+            ["device_id"] = "0",
+            ["has_user_compute_stream"] = "1",
+            ["user_compute_stream"] = ((ulong)ComputeStream).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        sessionOptions.AppendExecutionProvider_CUDA(cuda);
     }
 }
 

@@ -1,3 +1,4 @@
+using Jano.Runtime.Devices;
 using Jano.Runtime.Onnx;
 
 namespace Jano.Runtime.Pipeline;
@@ -10,46 +11,46 @@ namespace Jano.Runtime.Pipeline;
 /// </summary>
 internal sealed class BatchState : IDisposable
 {
-    public BatchState(int batch, int tokens, int width, int depth, int outputWidth)
+    public BatchState(IStepDevice device, int batch, int tokens, int width, int depth, int outputWidth)
     {
         Batch = batch;
         Tokens = tokens;
         Width = width;
-        HiddenA = new PinnedBuffer(batch * tokens, width);
-        HiddenB = new PinnedBuffer(batch * tokens, width);
-        Queries = new PinnedBuffer(batch * tokens, width);
-        AttentionOut = new PinnedBuffer(batch * tokens, width);
-        NewKeys = new PinnedBuffer(batch * tokens, width);
-        NewValues = new PinnedBuffer(batch * tokens, width);
-        NewOutput = new PinnedBuffer(batch * tokens, outputWidth);
-        Keys = Enumerable.Range(0, depth).Select(_ => new PinnedBuffer(batch * tokens, width)).ToArray();
-        Values = Enumerable.Range(0, depth).Select(_ => new PinnedBuffer(batch * tokens, width)).ToArray();
-        Output = new PinnedBuffer(batch * tokens, outputWidth);
+        HiddenA = device.Allocate(batch * tokens, width);
+        HiddenB = device.Allocate(batch * tokens, width);
+        Queries = device.Allocate(batch * tokens, width);
+        AttentionOut = device.Allocate(batch * tokens, width);
+        NewKeys = device.Allocate(batch * tokens, width);
+        NewValues = device.Allocate(batch * tokens, width);
+        NewOutput = device.Allocate(batch * tokens, outputWidth);
+        Keys = Enumerable.Range(0, depth).Select(_ => device.Allocate(batch * tokens, width)).ToArray();
+        Values = Enumerable.Range(0, depth).Select(_ => device.Allocate(batch * tokens, width)).ToArray();
+        Output = device.Allocate(batch * tokens, outputWidth);
         CrossKeys = [];
         CrossValues = [];
-        CrossBias = new PinnedBuffer(0, 0);
+        CrossBias = device.Allocate(0, 0);
     }
 
     public int Batch { get; }
     public int Tokens { get; }
     public int Width { get; }
-    public PinnedBuffer HiddenA { get; }
-    public PinnedBuffer HiddenB { get; }
-    public PinnedBuffer Queries { get; }
-    public PinnedBuffer AttentionOut { get; }
-    public PinnedBuffer NewKeys { get; }
-    public PinnedBuffer NewValues { get; }
-    public PinnedBuffer NewOutput { get; }
-    public PinnedBuffer[] Keys { get; }
-    public PinnedBuffer[] Values { get; }
-    public PinnedBuffer Output { get; }
+    public StepBuffer HiddenA { get; }
+    public StepBuffer HiddenB { get; }
+    public StepBuffer Queries { get; }
+    public StepBuffer AttentionOut { get; }
+    public StepBuffer NewKeys { get; }
+    public StepBuffer NewValues { get; }
+    public StepBuffer NewOutput { get; }
+    public StepBuffer[] Keys { get; }
+    public StepBuffer[] Values { get; }
+    public StepBuffer Output { get; }
 
     /// <summary>Per layer [B, L, D]: the captions padded to one length L.</summary>
-    public PinnedBuffer[] CrossKeys { get; private set; }
-    public PinnedBuffer[] CrossValues { get; private set; }
+    public StepBuffer[] CrossKeys { get; private set; }
+    public StepBuffer[] CrossValues { get; private set; }
 
     /// <summary>[B, L]: 0 for a caption token, −1e9 for padding.</summary>
-    public PinnedBuffer CrossBias { get; private set; }
+    public StepBuffer CrossBias { get; private set; }
     public int CaptionTokens { get; private set; }
 
     /// <summary>The captions whose cross K/V are loaded (reference identity of their hidden states).</summary>
@@ -58,7 +59,7 @@ internal sealed class BatchState : IDisposable
     /// <summary>Bound runs per token count n; rebuilt when the captions change.</summary>
     public Dictionary<int, BatchRuns> Runs { get; } = [];
 
-    public void SetCaptions(PinnedBuffer[] keys, PinnedBuffer[] values, PinnedBuffer bias, int captionTokens)
+    public void SetCaptions(StepBuffer[] keys, StepBuffer[] values, StepBuffer bias, int captionTokens)
     {
         ClearRuns();
         foreach (var b in CrossKeys.Concat(CrossValues).Append(CrossBias)) b.Dispose();

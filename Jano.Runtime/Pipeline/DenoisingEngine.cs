@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Jano.Kernels;
+using Jano.Runtime.Devices;
 using Jano.Runtime.Onnx;
 using Jano.Runtime.Packages;
 using Microsoft.ML.OnnxRuntime;
@@ -13,7 +14,9 @@ namespace Jano.Runtime.Pipeline;
 /// persistent output. A dense step is n = N in natural order. The conditional and unconditional
 /// branches run as one batch of two (captions padded to one length, padding masked by a key bias),
 /// which halves the number of ONNX Runtime runs. All inputs and outputs are bound to persistent
-/// buffers, so a step allocates nothing.
+/// buffers of the step device (host memory, or GPU memory with ONNX Runtime and our kernels on one
+/// stream), so a step allocates nothing and, on a GPU, moves only the computed patch rows up and the
+/// output rows down: the sampler, guidance and the Jano analysis stay on the host.
 /// </summary>
 public sealed class DenoisingEngine : IDisposable
 {
@@ -22,39 +25,64 @@ public sealed class DenoisingEngine : IDisposable
 
     private readonly PixArtSessions _sessions;
     private readonly ModelDims _dims;
-    private readonly IAttentionKernel? _attention;
+    private readonly IStepDevice _device;
+    private readonly bool _kernelAttention;
     private readonly RunOptions _runOptions = new();
-    private readonly PinnedBuffer _timestep = new(1, 1);
-    private readonly PinnedBuffer _tMod;
-    private readonly PinnedBuffer _tEmb;
-    private readonly PinnedBuffer _patches;
-    private readonly PinnedBuffer _positions;
-    private readonly PinnedBuffer _hidden0;
+    private readonly float[] _timestepHost = new float[1];
+    private readonly StepBuffer _timestep;
+    private readonly StepBuffer _tMod;
+    private readonly StepBuffer _tEmb;
+    private readonly float[] _patchesHost;
+    private readonly StepBuffer _patches;
+    private readonly StepBuffer _positionTable;
+    private readonly StepBuffer _positions;
+    private readonly StepBuffer _hidden0;
+    private readonly StepBuffer _reorderScratch;
+    private readonly float[] _outputHost;
+    private bool _outputHostCurrent;
     private readonly BatchState?[] _states = new BatchState?[MaxBranches + 1];
     private readonly BoundRun _condRun;
     private readonly TokenLayout _layout;
     private readonly int[] _order;
+    private readonly int[] _rowOf;
+    private readonly int[] _reorderIndices;
     private BatchState? _current;
 
-    /// <param name="attention">The attention kernel, or null to run the package's MultiHeadAttention graph in ONNX Runtime.</param>
-    public DenoisingEngine(PixArtSessions sessions, ModelDims dims, IAttentionKernel? attention)
+    /// <param name="device">Where the buffers live and what copies between them; the engine does not own it.</param>
+    /// <param name="kernelAttention">Self-attention through the device's kernel; false: the package's MultiHeadAttention graph in ONNX Runtime.</param>
+    public DenoisingEngine(PixArtSessions sessions, ModelDims dims, IStepDevice device, bool kernelAttention)
     {
         _sessions = sessions;
         _dims = dims;
-        _attention = attention;
+        _device = device;
+        _kernelAttention = kernelAttention;
+        // On a GPU, ONNX Runtime must not wait for its stream after each run: the next stage, and our
+        // kernels, are queued on the same stream, and Output() waits once per step.
+        if (device.ComputeStream is not null) _runOptions.AddRunConfigEntry("disable_synchronize_execution_providers", "1");
         int n = dims.Tokens, d = dims.HiddenSize;
-        _tMod = new PinnedBuffer(1, 6 * d);
-        _tEmb = new PinnedBuffer(1, d);
-        _patches = new PinnedBuffer(MaxBranches * n, dims.PatchInputWidth);
-        _positions = new PinnedBuffer(n, d);
-        _hidden0 = new PinnedBuffer(MaxBranches * n, d);
+        _timestep = device.Allocate(1, 1);
+        _tMod = device.Allocate(1, 6 * d);
+        _tEmb = device.Allocate(1, d);
+        _patchesHost = GC.AllocateArray<float>(n * dims.PatchInputWidth, pinned: true);
+        _patches = device.Allocate(MaxBranches * n, dims.PatchInputWidth);
+        _positionTable = device.Allocate(n, d);
+        _positions = device.Allocate(n, d);
+        _hidden0 = device.Allocate(MaxBranches * n, d);
+        _reorderScratch = device.Allocate(MaxBranches * n, Math.Max(d, dims.PatchOutputWidth));
+        _outputHost = new float[MaxBranches * n * dims.PatchOutputWidth];
         _layout = new TokenLayout(dims.SampleSize, dims.PatchSize);
         _order = Enumerable.Range(0, n).ToArray();
-        CopyPositions();
+        _rowOf = new int[n];
+        _reorderIndices = new int[n];
+        device.Upload(sessions.Positions, _positionTable, 0);
+        device.Copy(_positionTable, 0, _positions, 0, _positions.Length);
         _condRun = new BoundRun(sessions.Cond, _runOptions,
             [("timestep", _timestep.ViewAs(1))],
             [("t_mod", _tMod.ViewAs(1, 6 * d)), ("t_emb", _tEmb.ViewAs(1, d))]);
     }
+
+    /// <summary>What holds the buffers (for reports).</summary>
+    public IStepDevice Device => _device;
 
     public ModelDims Dims => _dims;
 
@@ -64,20 +92,36 @@ public sealed class DenoisingEngine : IDisposable
     /// <summary>Session and attention time, accumulated over every forward; the step total is the pipeline's to measure.</summary>
     public StepTimings Timings { get; } = new();
 
-    /// <summary>Output rows [N, p·p·C_out] of a branch (0 conditional, 1 unconditional), in scheduling order.</summary>
-    public ReadOnlySpan<float> Output(int branch) => Item(Current.Output, branch);
+    /// <summary>
+    /// Output rows [N, p·p·C_out] of a branch (0 conditional, 1 unconditional), in scheduling order.
+    /// On a GPU the first call after a forward waits for it and downloads every branch's rows once.
+    /// </summary>
+    public ReadOnlySpan<float> Output(int branch)
+    {
+        var state = Current;
+        var rows = _dims.Tokens * state.Output.Width;
+        if (state.Output.HostData is { } host) return host.AsSpan(branch * rows, rows);
+        if (!_outputHostCurrent)
+        {
+            _device.Download(state.Output, 0, _outputHost.AsSpan(0, state.Batch * rows));
+            _outputHostCurrent = true;
+        }
+        return _outputHost.AsSpan(branch * rows, rows);
+    }
 
-    /// <summary>A branch's self-attention keys of one layer [N, D], in scheduling order (tests, introspection).</summary>
-    public ReadOnlySpan<float> Keys(int branch, int layer) => Item(Current.Keys[layer], branch);
+    /// <summary>A branch's self-attention keys of one layer [N, D], in scheduling order (tests, introspection; copies).</summary>
+    public float[] Keys(int branch, int layer) => Item(Current.Keys[layer], branch);
 
-    public ReadOnlySpan<float> Values(int branch, int layer) => Item(Current.Values[layer], branch);
+    public float[] Values(int branch, int layer) => Item(Current.Values[layer], branch);
 
     private BatchState Current => _current ?? throw new InvalidOperationException("no captions set; call SetCaptions first");
 
-    private ReadOnlySpan<float> Item(PinnedBuffer buffer, int item)
+    private float[] Item(StepBuffer buffer, int item)
     {
         var rows = _dims.Tokens * buffer.Width;
-        return buffer.Data.AsSpan(item * rows, rows);
+        var copy = new float[rows];
+        _device.Download(buffer, (long)item * rows, copy);
+        return copy;
     }
 
     /// <summary>
@@ -95,17 +139,20 @@ public sealed class DenoisingEngine : IDisposable
             if ((uint)t >= (uint)n || seen[t]) throw new ArgumentException("order is not a permutation of the tokens");
             seen[t] = true;
         }
-        var rowOf = new int[n];
-        for (var r = 0; r < n; r++) rowOf[_order[r]] = r;
+        for (var r = 0; r < n; r++) _rowOf[_order[r]] = r;
+        for (var r = 0; r < n; r++) _reorderIndices[r] = _rowOf[order[r]]; // new row r ← old row of token order[r]
         foreach (var state in _states)
         {
             if (state is null) continue;
-            foreach (var buffer in state.Keys.Concat(state.Values).Append(state.Output))
-                for (var b = 0; b < state.Batch; b++)
-                    Reorder(buffer, b, n, rowOf, order);
+            foreach (var buffer in state.Keys)
+                Reorder(buffer, state.Batch);
+            foreach (var buffer in state.Values)
+                Reorder(buffer, state.Batch);
+            Reorder(state.Output, state.Batch);
         }
         order.CopyTo(_order);
-        CopyPositions();
+        _device.GatherRows(_positionTable, _order, _positions, new RowShape(1, n, n, _dims.HiddenSize));
+        _outputHostCurrent = false;
         Timings.RowsTicks += Stopwatch.GetTimestamp() - start;
     }
 
@@ -117,20 +164,12 @@ public sealed class DenoisingEngine : IDisposable
         if (!identity) SetOrder(Enumerable.Range(0, _order.Length).ToArray());
     }
 
-    private void CopyPositions()
+    /// <summary>Rows of every item of a persistent [B, N, W] buffer permuted by <see cref="_reorderIndices"/> (through the scratch buffer).</summary>
+    private void Reorder(StepBuffer buffer, int batch)
     {
-        var d = _dims.HiddenSize;
-        for (var r = 0; r < _order.Length; r++)
-            _sessions.Positions.AsSpan(_order[r] * d, d).CopyTo(_positions.Data.AsSpan(r * d, d));
-    }
-
-    private static void Reorder(PinnedBuffer buffer, int item, int tokens, int[] oldRowOf, ReadOnlySpan<int> newOrder)
-    {
-        var w = buffer.Width;
-        var block = buffer.Data.AsSpan(item * tokens * w, tokens * w);
-        var copy = block.ToArray();
-        for (var r = 0; r < tokens; r++)
-            copy.AsSpan(oldRowOf[newOrder[r]] * w, w).CopyTo(block.Slice(r * w, w));
+        int n = _dims.Tokens, w = buffer.Width;
+        _device.GatherRows(buffer, _reorderIndices, _reorderScratch, new RowShape(batch, n, n, w));
+        _device.Copy(_reorderScratch, 0, buffer, 0, (long)batch * n * w);
     }
 
     /// <summary>
@@ -140,7 +179,8 @@ public sealed class DenoisingEngine : IDisposable
     public void SetCaptions(float[] cond, int condTokens, float[]? uncond, int uncondTokens)
     {
         var batch = uncond is null ? 1 : 2;
-        var state = _states[batch] ??= new BatchState(batch, _dims.Tokens, _dims.HiddenSize, _dims.Depth, _dims.PatchOutputWidth);
+        var state = _states[batch] ??= new BatchState(_device, batch, _dims.Tokens, _dims.HiddenSize, _dims.Depth, _dims.PatchOutputWidth);
+        _outputHostCurrent = false;
         _current = state;
         if (ReferenceEquals(state.Captions[0], cond) && ReferenceEquals(state.Captions[1], uncond)) return;
 
@@ -148,23 +188,26 @@ public sealed class DenoisingEngine : IDisposable
         var lengths = batch == 1 ? new[] { condTokens } : new[] { condTokens, uncondTokens };
         var captions = batch == 1 ? new[] { cond } : new[] { cond, uncond! };
         var length = lengths.Max();
-        var keys = Enumerable.Range(0, depth).Select(_ => new PinnedBuffer(batch * length, d)).ToArray();
-        var values = Enumerable.Range(0, depth).Select(_ => new PinnedBuffer(batch * length, d)).ToArray();
-        var bias = new PinnedBuffer(batch, length);
         for (var b = 0; b < batch; b++)
-        {
             if (captions[b].Length != lengths[b] * _dims.CaptionChannels)
                 throw new ArgumentException($"text states have {captions[b].Length} values, expected {lengths[b]}×{_dims.CaptionChannels}");
-            for (var j = lengths[b]; j < length; j++) bias.Data[b * length + j] = MaskedKeyBias;
+        var keys = Enumerable.Range(0, depth).Select(_ => _device.Allocate(batch * length, d)).ToArray();
+        var values = Enumerable.Range(0, depth).Select(_ => _device.Allocate(batch * length, d)).ToArray();
+        var bias = _device.Allocate(batch, length);
+        var biasHost = new float[batch * length];
+        for (var b = 0; b < batch; b++)
+        {
+            for (var j = lengths[b]; j < length; j++) biasHost[b * length + j] = MaskedKeyBias;
             using var input = OrtValue.CreateTensorValueFromMemory(captions[b], [1, lengths[b], _dims.CaptionChannels]);
             using var results = _sessions.Context.Run(_runOptions, ["text_states"], [input], _sessions.Context.OutputNames);
             var names = _sessions.Context.OutputNames;
             for (var i = 0; i < depth; i++)
             {
-                results[IndexOf(names, PixArtSessions.CrossKeyName(i))].GetTensorDataAsSpan<float>().CopyTo(keys[i].Data.AsSpan(b * length * d));
-                results[IndexOf(names, PixArtSessions.CrossValueName(i))].GetTensorDataAsSpan<float>().CopyTo(values[i].Data.AsSpan(b * length * d));
+                _device.Upload(results[IndexOf(names, PixArtSessions.CrossKeyName(i))].GetTensorDataAsSpan<float>(), keys[i], (long)b * length * d);
+                _device.Upload(results[IndexOf(names, PixArtSessions.CrossValueName(i))].GetTensorDataAsSpan<float>(), values[i], (long)b * length * d);
             }
         }
+        _device.Upload(biasHost, bias, 0);
         state.SetCaptions(keys, values, bias, length);
         state.Captions[0] = cond;
         state.Captions[1] = uncond;
@@ -188,19 +231,21 @@ public sealed class DenoisingEngine : IDisposable
         ref var sessionTicks = ref Timings.SessionTicks;
         int batch = state.Batch, d = _dims.HiddenSize, tokens = _dims.Tokens;
 
-        _timestep.Data[0] = timestep;
+        _outputHostCurrent = false;
+        _timestepHost[0] = timestep;
+        _device.Upload(_timestepHost, _timestep, 0);
         _condRun.Run(ref sessionTicks);
         var patchWidth = _dims.PatchInputWidth;
         var rowsStart = Stopwatch.GetTimestamp();
-        _layout.Gather(latents, _dims.InChannels, _order, n, _patches.Data);
+        _layout.Gather(latents, _dims.InChannels, _order, n, _patchesHost);
+        _device.Upload(_patchesHost.AsSpan(0, n * patchWidth), _patches, 0);
         for (var b = 1; b < batch; b++) // every branch starts from the same latents
-            _patches.Data.AsSpan(0, n * patchWidth).CopyTo(_patches.Data.AsSpan(b * n * patchWidth));
+            _device.Copy(_patches, 0, _patches, (long)b * n * patchWidth, (long)n * patchWidth);
         Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
 
         var runs = RunsFor(state, n);
         runs.Embed.Run(ref sessionTicks);
         var attentionShape = AttentionShape.Create(batch, n, tokens, tokens, _dims.Heads, _dims.HeadDim);
-        var packed = batch * n * d;
         for (var layer = 0; layer < _dims.Depth; layer++)
         {
             runs.Pre[layer].Run(ref sessionTicks);
@@ -209,9 +254,8 @@ public sealed class DenoisingEngine : IDisposable
             ScatterRows(state.NewValues, state.Values[layer], batch, n, tokens);
             Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
             var attentionStart = Stopwatch.GetTimestamp();
-            if (_attention is not null)
-                _attention.Attention(state.Queries.Data.AsSpan(0, packed), state.Keys[layer].Data, state.Values[layer].Data,
-                    state.AttentionOut.Data.AsSpan(0, packed), attentionShape);
+            if (_kernelAttention)
+                _device.Attention(state.Queries, state.Keys[layer], state.Values[layer], state.AttentionOut, attentionShape);
             else
                 runs.Attention![layer].Run(ref sessionTicks); // an ONNX Runtime session too
             Timings.AttentionTicks += Stopwatch.GetTimestamp() - attentionStart;
@@ -224,11 +268,11 @@ public sealed class DenoisingEngine : IDisposable
     }
 
     /// <summary>Packed rows [B, n, W] → rows [0, n) of each item of a persistent [B, N, W] buffer.</summary>
-    private static void ScatterRows(PinnedBuffer packed, PinnedBuffer persistent, int batch, int n, int tokens)
+    private void ScatterRows(StepBuffer packed, StepBuffer persistent, int batch, int n, int tokens)
     {
         var w = persistent.Width;
         for (var b = 0; b < batch; b++)
-            packed.Data.AsSpan(b * n * w, n * w).CopyTo(persistent.Data.AsSpan(b * tokens * w));
+            _device.Copy(packed, (long)b * n * w, persistent, (long)b * tokens * w, (long)n * w);
     }
 
     /// <summary>Writes the image-layout prediction [C, S, S] (the first C of C_out channels) from output rows.</summary>
@@ -263,7 +307,7 @@ public sealed class DenoisingEngine : IDisposable
             [("hidden", last.View(b, n)), ("t_emb", _tEmb.ViewAs(1, d))],
             [("patch_out", s.NewOutput.View(b, n))]);
         BoundRun[]? attention = null;
-        if (_attention is null)
+        if (!_kernelAttention)
         {
             attention = new BoundRun[depth];
             for (var i = 0; i < depth; i++)
@@ -280,7 +324,7 @@ public sealed class DenoisingEngine : IDisposable
     {
         _condRun.Dispose();
         foreach (var s in _states) s?.Dispose();
-        foreach (var p in new[] { _timestep, _tMod, _tEmb, _patches, _positions, _hidden0 }) p.Dispose();
+        foreach (var p in new[] { _timestep, _tMod, _tEmb, _patches, _positionTable, _positions, _hidden0, _reorderScratch }) p.Dispose();
         _runOptions.Dispose();
     }
 }

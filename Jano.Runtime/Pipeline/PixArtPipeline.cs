@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Jano.Kernels;
 using Jano.Kernels.Cpu;
+using Jano.Runtime.Devices;
 using Jano.Runtime.Onnx;
 using Jano.Runtime.Packages;
 using Jano.Runtime.Sampling;
@@ -17,19 +18,30 @@ namespace Jano.Runtime.Pipeline;
 public sealed class PixArtPipeline : IDisposable
 {
     private readonly PixArtSessions _sessions;
+    private readonly IStepDevice _device;
     private readonly TextEncoder _text;
     private readonly float[] _latents;
     private readonly float[] _prediction;
     private readonly float[] _guidedRows;
     private readonly IBlockDynamicsKernel _blockDynamics = new CpuBlockDynamics();
 
-    private PixArtPipeline(ModelPackage package, RuntimeOptions options, IAttentionKernel? attention)
+    private PixArtPipeline(ModelPackage package, RuntimeOptions options, IAttentionKernel? attention, IStepDevice? device = null)
     {
         Package = package;
         Options = options;
         var d = package.Manifest.Dims;
         Sessions = new OrtSessionFactory(options);
-        _sessions = new PixArtSessions(package, Sessions);
+        _device = device ?? StepDevices.Create(Sessions, options, attention);
+        Sessions.ComputeStream = _device.ComputeStream ?? 0;
+        try
+        {
+            _sessions = new PixArtSessions(package, Sessions);
+        }
+        catch
+        {
+            _device.Dispose();
+            throw;
+        }
         try
         {
             _text = TextEncoder.CreateDefault(new TextEncoderOptions
@@ -40,18 +52,13 @@ public sealed class PixArtPipeline : IDisposable
             });
             if (_text.HiddenSize != d.CaptionChannels)
                 throw new ModelPackageException($"{package.Folder}: the model expects {d.CaptionChannels}-wide caption states, the text encoder gives {_text.HiddenSize}");
-            attention ??= options.Attention switch
-            {
-                "kernel" => new CpuAttention(options.Threads > 0 ? options.Threads : -1),
-                "ort" => null,
-                _ => throw new ArgumentException($"attention backend '{options.Attention}' is unknown (kernel, ort)"),
-            };
-            Engine = new DenoisingEngine(_sessions, d, attention);
+            Engine = new DenoisingEngine(_sessions, d, _device, kernelAttention: attention is not null || options.Attention == "kernel");
         }
         catch
         {
             _text?.Dispose();
             _sessions.Dispose();
+            _device.Dispose();
             throw;
         }
         var imageSize = d.InChannels * d.SampleSize * d.SampleSize;
@@ -60,8 +67,16 @@ public sealed class PixArtPipeline : IDisposable
         _guidedRows = new float[d.Tokens * d.PatchOutputWidth];
     }
 
+    /// <param name="attention">An attention kernel to use on host buffers instead of the options' choice (tests, benchmarks).</param>
     public static PixArtPipeline Open(string packageFolder, RuntimeOptions? options = null, IAttentionKernel? attention = null) =>
         new(ModelPackage.Open(packageFolder), options ?? new RuntimeOptions(), attention);
+
+    /// <summary>
+    /// A pipeline on a step device of the caller's choosing, which it then owns: a host device, or one
+    /// whose <see cref="IStepDevice.ComputeStream"/> belongs to the provider the options name.
+    /// </summary>
+    public static PixArtPipeline Open(string packageFolder, RuntimeOptions options, IStepDevice device) =>
+        new(ModelPackage.Open(packageFolder), options, attention: null, device);
 
     public ModelPackage Package { get; }
 
@@ -162,5 +177,6 @@ public sealed class PixArtPipeline : IDisposable
         Engine.Dispose();
         _text.Dispose();
         _sessions.Dispose();
+        _device.Dispose();
     }
 }

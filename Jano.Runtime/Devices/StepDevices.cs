@@ -1,0 +1,22 @@
+using Jano.Kernels;
+using Jano.Runtime.Onnx;
+
+namespace Jano.Runtime.Devices;
+
+/// <summary>Picks the step device for a run: GPU memory when the sessions run on CUDA, host memory otherwise.</summary>
+public static class StepDevices
+{
+    /// <param name="attention">An explicit attention kernel (host buffers only); null: the options decide.</param>
+    public static IStepDevice Create(OrtSessionFactory sessions, RuntimeOptions options, IAttentionKernel? attention)
+    {
+        if (options.Attention is not ("ort" or "kernel"))
+            throw new ArgumentException($"attention backend '{options.Attention}' is unknown (kernel, ort)");
+        if (options.Buffers is not ("device" or "host"))
+            throw new ArgumentException($"buffers '{options.Buffers}' is unknown (device, host)");
+        var threads = options.Threads > 0 ? options.Threads : 0;
+        if (sessions.Provider != "cuda" || options.Buffers == "host" || attention is not null)
+            return new HostStepDevice(attention, threads);
+        return CudaStepDevice.TryCreate(0, out var reason)
+            ?? throw new ProviderUnavailableException($"GPU buffers for the step loop are not available: {reason} (--buffers host keeps them in host memory)");
+    }
+}

@@ -1,0 +1,88 @@
+using Jano.Runtime;
+using Jano.Runtime.Devices;
+using Jano.Runtime.Onnx;
+using Jano.Runtime.Pipeline;
+using Jano.Runtime.Scheduling;
+using Jano.Tests.Export;
+
+namespace Jano.Tests.Runtime.Devices;
+
+/// <summary>
+/// The whole step loop on each step device against the host pipeline: dense and Jano (a forced mask,
+/// so rows are reordered and cached rows reused), guidance on, both attention backends.
+/// </summary>
+[TestFixture]
+public sealed class StepDevicePipelineTests
+{
+    private TinyPixArt _model = null!;
+
+    [OneTimeSetUp]
+    public void Export()
+    {
+        _model = new TinyPixArt(layers: 2, heads: 2, headDim: 8, sample: 8, patch: 2, inChannels: 2, outChannels: 2, caption: 384, seed: 41);
+        _model.Export();
+    }
+
+    [OneTimeTearDown]
+    public void Cleanup() => _model.Dispose();
+
+    private static readonly JanoOptions Small = new()
+    {
+        Warmup = 2, Cooldown = 1, StaticInterval = 4, MediumInterval = 2, BlockHeight = 2, BlockWidth = 2,
+    };
+
+    private GenerationRequest[] Requests() =>
+    [
+        new() { Prompt = "a coat", Seed = 3, Steps = 8, Guidance = 4 },
+        new() { Prompt = "a coat", Seed = 3, Steps = 8, Guidance = 4, Jano = Small, ForcedMask = TokenMask.Forced(_model.Config.Tokens, 0.25, 0.25, seed: 5) },
+        new() { Prompt = "a bag", Seed = 4, Steps = 6, Guidance = 1 }, // one branch
+    ];
+
+    private static float[][] Generate(PixArtPipeline pipeline, GenerationRequest[] requests) =>
+        requests.Select(r => pipeline.Generate(r).Image).ToArray();
+
+    [TestCase("ort")]
+    [TestCase("kernel")]
+    public void OpaqueHostBuffersGiveTheHostPipelinesImages(string attention)
+    {
+        var options = new RuntimeOptions { Threads = 1, Attention = attention };
+        var requests = Requests();
+        using var host = PixArtPipeline.Open(_model.Package, options);
+        using var opaque = PixArtPipeline.Open(_model.Package, options, HostStepDevice.WithOpaqueBuffers());
+        var expected = Generate(host, requests);
+        var got = Generate(opaque, requests);
+        for (var i = 0; i < requests.Length; i++)
+            Assert.That(got[i], Is.EqualTo(expected[i]), $"request {i}: the same arithmetic must give the same bits");
+    }
+
+    [TestCase("ort", "device")]
+    [TestCase("kernel", "device")]
+    [TestCase("ort", "host")]
+    public void CudaPipelineMatchesTheCpuPipeline(string attention, string buffers)
+    {
+        PixArtPipeline cuda;
+        try
+        {
+            cuda = PixArtPipeline.Open(_model.Package, new RuntimeOptions { Provider = "cuda", Attention = attention, Buffers = buffers });
+        }
+        catch (ProviderUnavailableException e)
+        {
+            Assert.Ignore($"Cuda: {e.Message}");
+            return;
+        }
+        using (cuda)
+        {
+            using var cpu = PixArtPipeline.Open(_model.Package, new RuntimeOptions { Threads = 1, Attention = attention });
+            var requests = Requests();
+            var expected = Generate(cpu, requests);
+            var got = Generate(cuda, requests);
+            Assert.That(cuda.Engine.Device.ComputeStream is not null, Is.EqualTo(buffers == "device"));
+            for (var i = 0; i < requests.Length; i++)
+            {
+                // ONNX Runtime's CUDA provider may use TF32 matmuls (about 1e-3 relative); a wrong buffer is off by the scale.
+                var scale = expected[i].Max(MathF.Abs);
+                Assert.That(TestData.MaxAbsDiff(got[i], expected[i]), Is.LessThan(1e-2 * scale), $"request {i}");
+            }
+        }
+    }
+}
