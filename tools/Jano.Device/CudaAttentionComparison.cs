@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using ILGPU;
-using ILGPU.Runtime;
 using Jano.Export.Onnx;
 using Jano.Kernels;
-using Jano.Kernels.Ilgpu;
+using Jano.Runtime.Devices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Jano.Runtime.Diagnostics;
@@ -13,9 +11,10 @@ using Jano.Cli;
 namespace Jano.Device;
 
 /// <summary>
-/// Our ILGPU attention kernel on CUDA (float32) against ONNX Runtime's MultiHeadAttention on its CUDA
-/// provider (float32 and float16), n queries against N keys, each on buffers already in device memory
-/// (ours from ILGPU, ONNX Runtime's from its CUDA allocator, bound through IOBinding), so neither timing
+/// Our attention kernel on CUDA (float32; ILGPU's PTX launched through the driver API on the step device,
+/// exactly as the step loop runs it) against ONNX Runtime's MultiHeadAttention on its CUDA provider
+/// (float32 and float16), n queries against N keys, each on buffers already in device memory (ours from
+/// the step device, ONNX Runtime's from its CUDA allocator, bound through IOBinding), so neither timing
 /// holds a host copy. Median of interleaved runs, each ended by a device synchronisation.
 /// </summary>
 internal static class CudaAttentionComparison
@@ -28,11 +27,10 @@ internal static class CudaAttentionComparison
             .Split(',').Select(s => s.Split(':')).Select(p => (N: int.Parse(p[0]), Keys: int.Parse(p[1]))).ToArray();
         a.EnsureAllUsed();
 
-        using var kernels = IlgpuKernels.TryCreateCuda(out var reason) ?? throw new ArgumentException($"no CUDA device for ILGPU: {reason}");
-        var accelerator = kernels.Accelerator;
+        using var device = CudaStepDevice.TryCreate(0, out var reason) ?? throw new ArgumentException($"no CUDA step device: {reason}");
         int width = heads * headDim;
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine($"attention on {accelerator.Name}: {heads} heads x {headDim}, batch 1, median of {repeats}");
+        output.WriteLine($"attention on {device.Description}: {heads} heads x {headDim}, batch 1, median of {repeats}");
         output.WriteLine("| queries n | keys N | ours fp32 ms | ORT MHA fp32 ms | ORT MHA fp16 ms | ORT fp32 / ours |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|");
         using var fp32 = new MhaSession(heads, width, OnnxElementType.Float);
@@ -41,12 +39,18 @@ internal static class CudaAttentionComparison
         {
             var random = new Random(1);
             float[] Fill(int rows) => Enumerable.Range(0, rows * width).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-            using var q = accelerator.Allocate1D(Fill(n));
-            using var k = accelerator.Allocate1D(Fill(keys));
-            using var v = accelerator.Allocate1D(Fill(keys));
-            using var o = accelerator.Allocate1D<float>(n * width);
+            StepBuffer Upload(int rows)
+            {
+                var buffer = device.Allocate(rows, width);
+                device.Upload(Fill(rows), buffer, 0);
+                return buffer;
+            }
+            using var q = Upload(n);
+            using var k = Upload(keys);
+            using var v = Upload(keys);
+            using var o = device.Allocate(n, width);
             var shape = AttentionShape.Create(1, n, keys, keys, heads, headDim);
-            void Ours() { kernels.Attention(q.View, k.View, v.View, o.View, shape); kernels.Synchronize(); }
+            void Ours() { device.Attention(q, k, v, o, shape); device.Synchronize(); }
             using var bound32 = fp32.Bind(n, keys);
             using var bound16 = fp16.Bind(n, keys);
             var timings = new[] { new List<double>(), new List<double>(), new List<double>() };
@@ -59,8 +63,6 @@ internal static class CudaAttentionComparison
         }
         return 0;
     }
-
-
 
     /// <summary>A one-node MultiHeadAttention graph of the given element type on the CUDA provider.</summary>
     private sealed class MhaSession : IDisposable

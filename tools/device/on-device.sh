@@ -3,12 +3,14 @@
 #   on-device.sh stage    keeps the part(s) this call carried under .device/parts in $STAGE
 #   on-device.sh run      checks and unpacks the staged publish, then runs the checks of issue #7 and
 #                         writes $OUT/report.md (plus logs):
-#     (a) every CUDA test of Jano.Tests (kernel fixtures on the IlgpuCuda backend, CUDA provider tests)
+#     (a) every CUDA test of Jano.Tests (kernel fixtures on the IlgpuCuda and CudaDriverPtx backends, the
+#         CUDA step device, the device-resident pipeline against the CPU one, CUDA provider tests)
 #     (b) dense vs Jano on random PixArt-XL-shaped (28 × 1152) fp16 packages at 1024 and 4096 tokens,
 #         mask forced to 25% active / 25% medium (tools/scaling-study.sh, provider cuda)
 #     (c) our CUDA attention kernel against ONNX Runtime's MultiHeadAttention on the same shapes
 #     (d) our dense fp16 step against PyTorch's (tools/device/torch_step.py), after checking the PyTorch
-#         forward against model.onnx on the shipped default model
+#         forward against model.onnx on the shipped default model; ours with device-resident buffers
+#         (ONNX Runtime attention, then our kernel) and with host buffers (the loop before it was device-resident)
 # Also runs here (no GPU): every step then reports the missing GPU, which is how the script is tested.
 # QUICK=1 shortens (b) and (d) to the 1024-token package; CONFIGS="..." names others (tools/scaling-study.sh --list).
 set -uo pipefail
@@ -78,6 +80,8 @@ for c in $configs; do
   [ -d "$pkg" ] || { say "$c: no package (see study.log)"; continue; }
   say "$c:"
   "$J" step --package "$pkg" --provider cuda --steps 20 2>&1 | tail -n 1 | tee -a "$report"
+  "$J" step --package "$pkg" --provider cuda --steps 20 --attention kernel 2>&1 | tail -n 1 | tee -a "$report"
+  "$J" step --package "$pkg" --provider cuda --steps 20 --buffers host 2>&1 | tail -n 1 | tee -a "$report"
   python3 tools/device/torch_step.py time --checkpoint "$ckpt" --package "$pkg" --dtype fp16 --steps 20 2>&1 | tail -n 1 | tee -a "$report"
 done
 say ""
