@@ -199,7 +199,9 @@ public sealed class DenoisingEngine : IDisposable
         {
             for (var j = lengths[b]; j < length; j++) biasHost[b * length + j] = MaskedKeyBias;
             using var input = OrtValue.CreateTensorValueFromMemory(captions[b], [1, lengths[b], _dims.CaptionChannels]);
-            using var results = _sessions.Context.Run(_runOptions, ["text_states"], [input], _sessions.Context.OutputNames);
+            // Default run options: this run's outputs come back to host memory, so it must finish before we read them.
+            using var contextRun = new RunOptions();
+            using var results = _sessions.Context.Run(contextRun, ["text_states"], [input], _sessions.Context.OutputNames);
             var names = _sessions.Context.OutputNames;
             for (var i = 0; i < depth; i++)
             {
