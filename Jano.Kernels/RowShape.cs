@@ -55,4 +55,11 @@ public readonly record struct RowShape(int Batch, int SourceRows, int Destinatio
                     $"indices[{i}] = {indices[i]} is outside [0, {rows}).");
         }
     }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when host source and destination overlap (the result would depend on the order of copies).</summary>
+    public static void RequireDisjoint(ReadOnlySpan<float> source, ReadOnlySpan<float> destination)
+    {
+        if (source.Overlaps(destination))
+            throw new ArgumentException("source and destination must not overlap.", nameof(destination));
+    }
 }

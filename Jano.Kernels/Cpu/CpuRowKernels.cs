@@ -7,7 +7,7 @@ public sealed class CpuRowKernels : IRowKernels
     {
         shape.Validate(source.Length, indices.Length, destination.Length, gather: true);
         RowShape.ValidateIndices(indices, shape.SourceRows);
-        RequireDisjoint(source, destination);
+        RowShape.RequireDisjoint(source, destination);
         int w = shape.Width;
         for (int b = 0; b < shape.Batch; b++)
         {
@@ -22,7 +22,7 @@ public sealed class CpuRowKernels : IRowKernels
     {
         shape.Validate(source.Length, indices.Length, destination.Length, gather: false);
         RowShape.ValidateIndices(indices, shape.DestinationRows);
-        RequireDisjoint(source, destination);
+        RowShape.RequireDisjoint(source, destination);
         int w = shape.Width;
         for (int b = 0; b < shape.Batch; b++)
         {
@@ -31,11 +31,5 @@ public sealed class CpuRowKernels : IRowKernels
             for (int i = 0; i < indices.Length; i++)
                 src.Slice(i * w, w).CopyTo(dst.Slice(indices[i] * w, w));
         }
-    }
-
-    private static void RequireDisjoint(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        if (source.Overlaps(destination))
-            throw new ArgumentException("source and destination must not overlap.", nameof(destination));
     }
 }

@@ -52,6 +52,7 @@ public sealed class CudaHostKernels : IAttentionKernel, IRowKernels, IDisposable
     {
         shape.Validate(source.Length, indices.Length, destination.Length, gather: true);
         RowShape.ValidateIndices(indices, shape.SourceRows);
+        RowShape.RequireDisjoint(source, destination);
         var dDestination = _destination.Upload<float>(destination); // rows not written must survive
         _kernels.GatherRows(_source.Upload(source), _indices.Upload(indices), indices.Length, dDestination, shape);
         _device.Download(dDestination, destination);
@@ -61,10 +62,12 @@ public sealed class CudaHostKernels : IAttentionKernel, IRowKernels, IDisposable
     {
         shape.Validate(source.Length, indices.Length, destination.Length, gather: false);
         RowShape.ValidateIndices(indices, shape.DestinationRows);
+        RowShape.RequireDisjoint(source, destination);
         var dDestination = _destination.Upload<float>(destination);
         _kernels.ScatterRows(_source.Upload(source), _indices.Upload(indices), indices.Length, dDestination, shape);
         _device.Download(dDestination, destination);
     }
+
 
     public void Dispose()
     {

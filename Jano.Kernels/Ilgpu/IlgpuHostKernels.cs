@@ -48,7 +48,7 @@ public sealed class IlgpuHostKernels : IAttentionKernel, IRowKernels, IDisposabl
     {
         shape.Validate(source.Length, indices.Length, destination.Length, gather: true);
         RowShape.ValidateIndices(indices, shape.SourceRows);
-        RequireDisjoint(source, destination);
+        RowShape.RequireDisjoint(source, destination);
         var dSource = _source.Upload(source);
         var dIndices = _indices.Upload(indices);
         var dDestination = _destination.Upload(destination); // rows not written must survive
@@ -62,7 +62,7 @@ public sealed class IlgpuHostKernels : IAttentionKernel, IRowKernels, IDisposabl
     {
         shape.Validate(source.Length, indices.Length, destination.Length, gather: false);
         RowShape.ValidateIndices(indices, shape.DestinationRows);
-        RequireDisjoint(source, destination);
+        RowShape.RequireDisjoint(source, destination);
         var dSource = _source.Upload(source);
         var dIndices = _indices.Upload(indices);
         var dDestination = _destination.Upload(destination); // rows not written must survive
@@ -76,11 +76,5 @@ public sealed class IlgpuHostKernels : IAttentionKernel, IRowKernels, IDisposabl
         _q.Dispose(); _k.Dispose(); _v.Dispose(); _o.Dispose();
         _source.Dispose(); _destination.Dispose(); _indices.Dispose();
         if (_ownsDevice) Device.Dispose();
-    }
-
-    private static void RequireDisjoint(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        if (source.Overlaps(destination))
-            throw new ArgumentException("source and destination must not overlap.", nameof(destination));
     }
 }
