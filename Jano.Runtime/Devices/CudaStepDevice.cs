@@ -18,22 +18,33 @@ public sealed class CudaStepDevice : IStepDevice
     private readonly CudaScratch _indices;
     private readonly OrtMemoryInfo _memoryInfo;
 
-    private CudaStepDevice(CudaDevice device, CudaKernels kernels)
+    private CudaStepDevice(CudaDevice device, CudaKernels kernels, bool bindAsHostMemory)
     {
         _device = device;
         _kernels = kernels;
         _indices = new CudaScratch(device);
-        _memoryInfo = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, device.Ordinal, OrtMemType.Default);
+        _memoryInfo = bindAsHostMemory
+            ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.DeviceAllocator, 0, OrtMemType.Default)
+            : new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, device.Ordinal, OrtMemType.Default);
     }
 
     /// <summary>Device <paramref name="ordinal"/> with the kernels loaded, or null with the reason.</summary>
-    public static CudaStepDevice? TryCreate(int ordinal, out string? reason)
+    public static CudaStepDevice? TryCreate(int ordinal, out string? reason) => TryCreate(ordinal, bindAsHostMemory: false, out reason);
+
+    /// <summary>
+    /// For tests on tools/device/fake-libcuda only, whose "device" memory is host memory: buffers are
+    /// bound to ONNX Runtime as CPU tensors, so the CPU provider can run the whole step loop on this
+    /// device's driver-API path. On a real GPU this would hand device addresses to the CPU provider.
+    /// </summary>
+    internal static CudaStepDevice? TryCreateOnEmulatedDriver(out string? reason) => TryCreate(0, bindAsHostMemory: true, out reason);
+
+    private static CudaStepDevice? TryCreate(int ordinal, bool bindAsHostMemory, out string? reason)
     {
         var device = CudaDevice.TryOpen(ordinal, out reason);
         if (device is null) return null;
         try
         {
-            return new CudaStepDevice(device, CudaKernels.Load(device));
+            return new CudaStepDevice(device, CudaKernels.Load(device), bindAsHostMemory);
         }
         catch (Exception e) when (e is CudaException or NotSupportedException)
         {

@@ -11,4 +11,4 @@ trap 'rm -rf "$lib"' EXIT
 gcc -O2 -shared -fPIC -Wall -Wextra -Werror -o "$lib/libcuda.so.1" "$repo/tools/device/fake-libcuda/fake_libcuda.c" -lm
 cd "$repo"
 LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" dotnet test Jano.Tests/Jano.Tests.csproj -c Release --no-build \
-  --filter "FullyQualifiedName~CudaDriverPtx|(FullyQualifiedName~StepDeviceTests&FullyQualifiedName~Cuda)" "$@"
+  --filter "FullyQualifiedName~CudaDriverPtx|FullyQualifiedName~EmulatedDriver|(FullyQualifiedName~StepDeviceTests&FullyQualifiedName~Cuda)" "$@"
