@@ -9,17 +9,20 @@ namespace Jano.Device;
 
 /// <summary>
 /// Runs tests of Jano.Tests with NUnit's own in-process runner (the GPU machine has no dotnet test): by
-/// default every test whose full name says CUDA (the kernel fixtures' IlgpuCuda backend, the CUDA
-/// provider tests), which are the ones reported skipped where no GPU is present. Prints every result that
+/// default the GPU tests, which are the ones reported skipped where no GPU is present: the kernel
+/// fixtures on the IlgpuCuda and CudaDriverPtx backends, StepDeviceTests("Cuda") and the CUDA pipeline
+/// against the CPU one. (Not the provider tests for machines without CUDA, nor the emulated-driver ones.) Prints every result that
 /// did not pass and one count line; exit code 1 when any failed, and also when a selected test was
 /// skipped, since on a GPU machine a skipped CUDA test means the GPU was not usable.
 /// </summary>
 internal static class DeviceTests
 {
+    private const string DefaultMatch = @"\(""(IlgpuCuda|CudaDriverPtx|Cuda)""\)|CudaPipeline";
+
     public static int Run(string[] argv, TextWriter output)
     {
         var a = new CliArguments(argv, PositiveOption.NoSwitches);
-        var match = new Regex(a.String("match") ?? "Cuda", RegexOptions.IgnoreCase);
+        var match = new Regex(a.String("match") ?? DefaultMatch, RegexOptions.IgnoreCase);
         a.EnsureAllUsed();
 
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());

@@ -9,7 +9,7 @@ namespace Jano.Tests.Runtime.Devices;
 
 /// <summary>
 /// The whole step loop on each step device against the host pipeline: dense and Jano (a forced mask,
-/// so rows are reordered and cached rows reused), guidance on, both attention backends.
+/// so rows are reordered and cached rows reused), guidance on and off, both attention backends.
 /// </summary>
 [TestFixture]
 public sealed class StepDevicePipelineTests
@@ -53,6 +53,34 @@ public sealed class StepDevicePipelineTests
         var got = Generate(opaque, requests);
         for (var i = 0; i < requests.Length; i++)
             Assert.That(got[i], Is.EqualTo(expected[i]), $"request {i}: the same arithmetic must give the same bits");
+    }
+
+    /// <summary>
+    /// The CUDA step device's driver-API path where libcuda.so.1 is tools/device/fake-libcuda (a host
+    /// emulation that bounds-checks every copy and launch; .ci/run and its check.sh load it): every
+    /// buffer operation goes through the same driver calls as on a GPU, only the graphs run on ONNX
+    /// Runtime's CPU provider. Skipped elsewhere (no driver, or a real one: device addresses would be
+    /// handed to the CPU provider).
+    /// </summary>
+    [TestCase("ort", 0.0)]
+    [TestCase("kernel", 1e-4)]
+    public void EmulatedDriverStepLoopGivesTheHostPipelinesImages(string attention, double tolerance)
+    {
+        var device = CudaStepDevice.TryCreateOnEmulatedDriver(out var reason);
+        if (device is null) Assert.Ignore($"needs tools/device/fake-libcuda as libcuda.so.1: {reason}");
+        if (!device.Description.Contains("fake-libcuda"))
+        {
+            device.Dispose();
+            Assert.Ignore($"libcuda.so.1 is a real driver ({device.Description}); this test is for the host emulation only");
+        }
+        var options = new RuntimeOptions { Threads = 1, Attention = attention };
+        using var emulated = PixArtPipeline.Open(_model.Package, options, device);
+        using var host = PixArtPipeline.Open(_model.Package, options);
+        var requests = Requests();
+        var expected = Generate(host, requests);
+        var got = Generate(emulated, requests);
+        for (var i = 0; i < requests.Length; i++)
+            Assert.That(TestData.MaxAbsDiff(got[i], expected[i]), Is.LessThanOrEqualTo(tolerance * expected[i].Max(MathF.Abs)), $"request {i}");
     }
 
     [TestCase("ort", "device")]
