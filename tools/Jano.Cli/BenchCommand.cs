@@ -70,6 +70,7 @@ public sealed class BenchCommand : ICommand
             Threads = threads,
             Attention = attention,
             Provider = pipeline.Sessions.Provider,
+            Buffers = pipeline.Engine.Device.Description,
             Jano = jano,
             Forced = forced,
         };

@@ -38,7 +38,7 @@ public static class BenchMarkdown
             $"- date: {r.Date.ToUniversalTime():yyyy-MM-dd HH:mm} UTC",
             $"- machine: {r.Machine}",
             $"- package: {r.Package} ({r.Depth} blocks × width {r.Width}, {r.Tokens} tokens, {r.DType})",
-            string.Create(Inv, $"- generation: {r.Steps} steps, guidance {r.Guidance}, threads {(r.Threads == 0 ? "all" : r.Threads.ToString(Inv))}, provider {r.Provider}, attention {r.Attention}"),
+            string.Create(Inv, $"- generation: {r.Steps} steps, guidance {r.Guidance}, threads {(r.Threads == 0 ? "all" : r.Threads.ToString(Inv))}, provider {r.Provider}, attention {r.Attention}, buffers: {r.Buffers}"),
             string.Create(Inv, $"- jano: warm-up {j.Warmup}, cool-down {j.Cooldown}, blocks {j.BlockHeight}×{j.BlockWidth}, thresholds {j.StaticThreshold}/{j.MediumThreshold}, intervals {j.StaticInterval}/{j.MediumInterval}{forced}"),
             $"- set: {Count(r.Prompts, "prompt")} × {Count(r.Seeds, "seed")}; {Count(r.WarmupRuns, "warm-up run")} per method, then {Count(r.Repeats, "interleaved repeat")}; times are medians of wall time per image");
     }

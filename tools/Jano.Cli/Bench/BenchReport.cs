@@ -20,6 +20,9 @@ public sealed record BenchReport
     public required int Threads { get; init; }
     public required string Attention { get; init; }
     public string Provider { get; init; } = "cpu";
+
+    /// <summary>Where the step loop's buffers live ("host memory" or the GPU); on a GPU the per-stage columns are enqueue times.</summary>
+    public string Buffers { get; init; } = "host memory";
     public string DType { get; init; } = "float32";
     public required int Prompts { get; init; }
     public required int Seeds { get; init; }

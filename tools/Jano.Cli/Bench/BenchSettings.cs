@@ -22,6 +22,9 @@ public sealed record BenchSettings
     public int Threads { get; init; }
     /// <summary>The ONNX Runtime provider the sessions run on ("cpu" or "cuda").</summary>
     public string Provider { get; init; } = "cpu";
+
+    /// <summary>Where the step loop's buffers live (the step device's description).</summary>
+    public string Buffers { get; init; } = "host memory";
     public string Attention { get; init; } = "ort";
     public required JanoOptions Jano { get; init; }
 

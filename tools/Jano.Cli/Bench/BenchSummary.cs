@@ -58,6 +58,7 @@ public static class BenchSummary
             Threads = settings.Threads,
             Attention = settings.Attention,
             Provider = settings.Provider,
+            Buffers = settings.Buffers,
             DType = package.Manifest.DType,
             Prompts = settings.Items.Select(i => i.Prompt).Distinct().Count(),
             Seeds = settings.Items.Select(i => i.Seed).Distinct().Count(),
