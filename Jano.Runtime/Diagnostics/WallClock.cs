@@ -13,11 +13,15 @@ public static class WallClock
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    /// <summary>The median (upper middle value for an even count); a median resists the outliers a shared machine produces.</summary>
+    /// <summary>
+    /// The median (the mean of the two middle values for an even count), the one median of every
+    /// instrument; it resists the outliers a shared machine produces.
+    /// </summary>
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        if (sorted.Length == 0) throw new ArgumentException("no values to take the median of");
-        return sorted[sorted.Length / 2];
+        if (sorted.Length == 0) throw new ArgumentException("the median of no values is undefined");
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -1,3 +1,4 @@
+using Jano.Runtime.Diagnostics;
 using Jano.Runtime.Imaging;
 using Jano.Runtime.Packages;
 
@@ -14,12 +15,12 @@ public static class BenchSummary
         var manifest = package.Manifest;
         var steps = settings.Steps ?? manifest.Defaults.Steps;
         var images = BenchRunner.Methods.SelectMany(method => settings.Items.Select(item => Image(m, method, item))).ToList();
-        var denseMedian = BenchStatistics.Median(Walls(m, BenchRunner.Dense));
+        var denseMedian = WallClock.Median(Walls(m, BenchRunner.Dense));
         var methods = BenchRunner.Methods.Select(method =>
         {
             var runs = m.Runs.Where(r => r.Method == method).ToList();
             var mine = images.Where(i => i.Method == method).ToList();
-            var median = BenchStatistics.Median(runs.Select(r => r.WallMs));
+            var median = WallClock.Median(runs.Select(r => r.WallMs));
             var speedup = denseMedian / median;
             var ideal = mine.Count / mine.Sum(i => 1 / i.IdealSpeedup);
             var psnr = mine.Where(i => i.Psnr is not null).Select(i => i.Psnr!.Value).ToList();
@@ -76,8 +77,8 @@ public static class BenchSummary
 
     private static ImageResult Image(BenchMeasurements m, string method, BenchItem item)
     {
-        var median = BenchStatistics.Median(Walls(m, method, item));
-        var denseMedian = BenchStatistics.Median(Walls(m, BenchRunner.Dense, item));
+        var median = WallClock.Median(Walls(m, method, item));
+        var denseMedian = WallClock.Median(Walls(m, BenchRunner.Dense, item));
         var report = m.Runs.First(r => r.Method == method && r.Item == item).Jano;
         double? psnr = null, ssim = null;
         if (method != BenchRunner.Dense)
