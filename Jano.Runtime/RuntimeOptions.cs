@@ -11,11 +11,12 @@ public sealed record RuntimeOptions
     public string Provider { get; init; } = "cpu";
 
     /// <summary>
-    /// Where the step loop's buffers live when the provider is CUDA: "device" (GPU memory, ONNX Runtime
-    /// and our kernels on one stream; the default) or "host" (pinned host memory, every graph run copies
-    /// its inputs and outputs over PCIe: for comparison). The CPU provider always uses host memory.
+    /// Where the step loop's buffers live when the provider is CUDA: "auto" (GPU memory when our CUDA
+    /// step device starts, else host memory with the reason kept; the default), "device" (GPU memory or
+    /// fail with the reason) or "host" (pinned host memory: every graph run copies its inputs and outputs
+    /// over PCIe; for comparison). The CPU provider always uses host memory.
     /// </summary>
-    public string Buffers { get; init; } = "device";
+    public string Buffers { get; init; } = "auto";
 
     /// <summary>Threads per ONNX Runtime session and for the kernels; 0 = all cores.</summary>
     public int Threads { get; init; }

@@ -7,16 +7,22 @@ namespace Jano.Runtime.Devices;
 public static class StepDevices
 {
     /// <param name="attention">An explicit attention kernel (host buffers only); null: the options decide.</param>
-    public static IStepDevice Create(OrtSessionFactory sessions, RuntimeOptions options, IAttentionKernel? attention)
+    /// <param name="fallbackReason">Why buffers "auto" stayed in host memory on CUDA; null otherwise.</param>
+    public static IStepDevice Create(OrtSessionFactory sessions, RuntimeOptions options, IAttentionKernel? attention, out string? fallbackReason)
     {
+        fallbackReason = null;
         if (options.Attention is not ("ort" or "kernel"))
             throw new ArgumentException($"attention backend '{options.Attention}' is unknown (kernel, ort)");
-        if (options.Buffers is not ("device" or "host"))
-            throw new ArgumentException($"buffers '{options.Buffers}' is unknown (device, host)");
+        if (options.Buffers is not ("auto" or "device" or "host"))
+            throw new ArgumentException($"buffers '{options.Buffers}' is unknown (auto, device, host)");
         var threads = options.Threads > 0 ? options.Threads : 0;
         if (sessions.Provider != "cuda" || options.Buffers == "host" || attention is not null)
             return new HostStepDevice(attention, threads);
-        return CudaStepDevice.TryCreate(0, out var reason)
-            ?? throw new ProviderUnavailableException($"GPU buffers for the step loop are not available: {reason} (--buffers host keeps them in host memory)");
+        if (CudaStepDevice.TryCreate(0, out var reason) is { } cuda) return cuda;
+        if (options.Buffers == "device")
+            throw new ProviderUnavailableException($"GPU buffers for the step loop are not available: {reason} (buffers host keeps them in host memory)");
+        // e.g. a GPU older than compute capability 8.0: ONNX Runtime still runs the graphs on it.
+        fallbackReason = reason;
+        return new HostStepDevice(attention, threads);
     }
 }

@@ -31,7 +31,9 @@ public sealed class PixArtPipeline : IDisposable
         Options = options;
         var d = package.Manifest.Dims;
         Sessions = new OrtSessionFactory(options);
-        _device = device ?? StepDevices.Create(Sessions, options, attention);
+        string? buffersNote = null;
+        _device = device ?? StepDevices.Create(Sessions, options, attention, out buffersNote);
+        BuffersFallbackReason = buffersNote;
         Sessions.ComputeStream = _device.ComputeStream ?? 0;
         try
         {
@@ -79,6 +81,9 @@ public sealed class PixArtPipeline : IDisposable
         new(ModelPackage.Open(packageFolder), options, attention: null, device);
 
     public ModelPackage Package { get; }
+
+    /// <summary>Why the step loop's buffers stayed in host memory although the sessions run on CUDA; null otherwise.</summary>
+    public string? BuffersFallbackReason { get; }
 
     /// <summary>The provider in use and, for "auto", why it fell back to the CPU.</summary>
     public OrtSessionFactory Sessions { get; }

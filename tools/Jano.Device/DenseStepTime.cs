@@ -19,7 +19,7 @@ internal static class DenseStepTime
         var package = a.RequiredString("package");
         var provider = a.String("provider") ?? "cuda";
         var attention = a.String("attention") ?? "ort";
-        var buffers = a.String("buffers") ?? "device";
+        var buffers = a.String("buffers") ?? "auto";
         var steps = a.PositiveInt("steps", 20);
         a.EnsureAllUsed();
 

@@ -2,7 +2,7 @@ using Jano.Device;
 
 // jano-device: what the GPU machine runs (tools/device/README.md). One subcommand per check.
 //   tests [--match REGEX]                               NUnit tests whose full name matches (default: CUDA ones)
-//   step --package DIR [--provider cuda] [--buffers device|host] [--attention ort|kernel] [--steps N]
+//   step --package DIR [--provider cuda] [--buffers auto|device|host] [--attention ort|kernel] [--steps N]
 //                                                      dense denoising step time of a package
 //   attention --package DIR [--repeats N]               our CUDA attention kernel against ONNX Runtime's MultiHeadAttention
 //   jano ARGS...                                        the jano CLI (init-random, export, bench, ...)
