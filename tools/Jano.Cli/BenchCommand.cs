@@ -112,16 +112,6 @@ public sealed class BenchCommand : ICommand
     {
         if (string.IsNullOrWhiteSpace(folder)) throw new UsageException("--out is empty");
         if (File.Exists(folder)) throw new IOException($"{folder}: --out names a file; give a folder for {ReportName}, {JsonName} and {PlotName}");
-        try
-        {
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".jano-write-test-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"{folder}: cannot write the results there ({e.Message})", e);
-        }
+        OutputPath.EnsureFolderWritable(folder, folder, "the results");
     }
 }
