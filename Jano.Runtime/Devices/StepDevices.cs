@@ -6,15 +6,21 @@ namespace Jano.Runtime.Devices;
 /// <summary>Picks the step device for a run: GPU memory when the sessions run on CUDA, host memory otherwise.</summary>
 public static class StepDevices
 {
+    /// <summary>Rejects an unknown attention backend or buffers choice, naming the value and the choices.</summary>
+    public static void Validate(RuntimeOptions options)
+    {
+        if (options.Attention is not ("ort" or "kernel"))
+            throw new ArgumentException($"attention backend '{options.Attention}' is unknown (kernel, ort)");
+        if (options.Buffers is not ("auto" or "device" or "host"))
+            throw new ArgumentException($"buffers '{options.Buffers}' is unknown (auto, device, host)");
+    }
+
     /// <param name="attention">An explicit attention kernel (host buffers only); null: the options decide.</param>
     /// <param name="fallbackReason">Why buffers "auto" stayed in host memory on CUDA; null otherwise.</param>
     public static IStepDevice Create(OrtSessionFactory sessions, RuntimeOptions options, IAttentionKernel? attention, out string? fallbackReason)
     {
         fallbackReason = null;
-        if (options.Attention is not ("ort" or "kernel"))
-            throw new ArgumentException($"attention backend '{options.Attention}' is unknown (kernel, ort)");
-        if (options.Buffers is not ("auto" or "device" or "host"))
-            throw new ArgumentException($"buffers '{options.Buffers}' is unknown (auto, device, host)");
+        Validate(options);
         var threads = options.Threads > 0 ? options.Threads : 0;
         if (sessions.Provider != "cuda" || options.Buffers == "host" || attention is not null)
             return new HostStepDevice(attention, threads);

@@ -28,6 +28,8 @@ public sealed class DenoisingEngine : IDisposable
     private readonly IStepDevice _device;
     private readonly bool _kernelAttention;
     private readonly RunOptions _runOptions = new();
+    /// <summary>Default (synchronising) options for the context run, whose outputs come back to host memory and are read at once.</summary>
+    private readonly RunOptions _contextRunOptions = new();
     private readonly float[] _timestepHost = new float[1];
     private readonly StepBuffer _timestep;
     private readonly StepBuffer _tMod;
@@ -63,7 +65,7 @@ public sealed class DenoisingEngine : IDisposable
         _timestep = device.Allocate(1, 1);
         _tMod = device.Allocate(1, 6 * d);
         _tEmb = device.Allocate(1, d);
-        _patchesHost = GC.AllocateArray<float>(n * dims.PatchInputWidth, pinned: true);
+        _patchesHost = new float[n * dims.PatchInputWidth]; // staging: Upload copies out of it before returning
         _patches = device.Allocate(MaxBranches * n, dims.PatchInputWidth);
         _positionTable = device.Allocate(n, d);
         _positions = device.Allocate(n, d);
@@ -199,9 +201,7 @@ public sealed class DenoisingEngine : IDisposable
         {
             for (var j = lengths[b]; j < length; j++) biasHost[b * length + j] = MaskedKeyBias;
             using var input = OrtValue.CreateTensorValueFromMemory(captions[b], [1, lengths[b], _dims.CaptionChannels]);
-            // Default run options: this run's outputs come back to host memory, so it must finish before we read them.
-            using var contextRun = new RunOptions();
-            using var results = _sessions.Context.Run(contextRun, ["text_states"], [input], _sessions.Context.OutputNames);
+            using var results = _sessions.Context.Run(_contextRunOptions, ["text_states"], [input], _sessions.Context.OutputNames);
             var names = _sessions.Context.OutputNames;
             for (var i = 0; i < depth; i++)
             {
@@ -328,5 +328,6 @@ public sealed class DenoisingEngine : IDisposable
         foreach (var s in _states) s?.Dispose();
         foreach (var p in new[] { _timestep, _tMod, _tEmb, _patches, _positionTable, _positions, _hidden0, _reorderScratch }) p.Dispose();
         _runOptions.Dispose();
+        _contextRunOptions.Dispose();
     }
 }

@@ -31,6 +31,15 @@ public sealed class PixArtPipeline : IDisposable
         Options = options;
         var d = package.Manifest.Dims;
         Sessions = new OrtSessionFactory(options);
+        try
+        {
+            StepDevices.Validate(options); // also when the caller brings the device
+        }
+        catch
+        {
+            device?.Dispose(); // owned from the call on
+            throw;
+        }
         string? buffersNote = null;
         _device = device ?? StepDevices.Create(Sessions, options, attention, out buffersNote);
         BuffersFallbackReason = buffersNote;
@@ -38,14 +47,6 @@ public sealed class PixArtPipeline : IDisposable
         try
         {
             _sessions = new PixArtSessions(package, Sessions);
-        }
-        catch
-        {
-            _device.Dispose();
-            throw;
-        }
-        try
-        {
             _text = TextEncoder.CreateDefault(new TextEncoderOptions
             {
                 MaxTokens = package.Manifest.TextEncoder.MaxTokens,
@@ -59,7 +60,7 @@ public sealed class PixArtPipeline : IDisposable
         catch
         {
             _text?.Dispose();
-            _sessions.Dispose();
+            _sessions?.Dispose();
             _device.Dispose();
             throw;
         }

@@ -55,6 +55,13 @@ public sealed class StepDevicePipelineTests
             Assert.That(got[i], Is.EqualTo(expected[i]), $"request {i}: the same arithmetic must give the same bits");
     }
 
+    [Test]
+    public void OptionsAreValidatedAlsoWhenTheCallerBringsTheDevice()
+    {
+        var e = Assert.Throws<ArgumentException>(() => PixArtPipeline.Open(_model.Package, new RuntimeOptions { Attention = "flash" }, new HostStepDevice()))!;
+        Assert.That(e.Message, Does.Contain("'flash'"));
+    }
+
     /// <summary>
     /// The CUDA step device's driver-API path where libcuda.so.1 is tools/device/fake-libcuda (a host
     /// emulation that bounds-checks every copy and launch; .ci/run and its check.sh load it): every
