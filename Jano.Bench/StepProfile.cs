@@ -15,7 +15,7 @@ public static class StepProfile
     {
         var inv = CultureInfo.InvariantCulture;
         var backends = new[] { "kernel", "ort" };
-        var pipelines = backends.Select(b => PixArtPipeline.Open(package, new RuntimeOptions { Threads = threads, Attention = b })).ToArray();
+        var pipelines = backends.Select(b => TextToImagePipeline.Open(package, new RuntimeOptions { Threads = threads, Attention = b })).ToArray();
         try
         {
             var request = new GenerationRequest { Prompt = "an ankle boot", Seed = 1, Steps = steps, Guidance = 4.5 };
@@ -34,7 +34,7 @@ public static class StepProfile
                     allocated[b].Add((double)bytes / steps);
                 }
             var d = pipelines[0].Package.Manifest.Dims;
-            output.WriteLine($"dense step, {d.Depth} blocks x width {d.HiddenSize}, {d.Tokens} tokens, guidance (2 branches), {threads} threads, median of {repeats}");
+            output.WriteLine($"dense step, {d.Depth} blocks x width {d.HiddenSize}, {pipelines[0].Package.Manifest.Geometry.Tokens} tokens, guidance (2 branches), {threads} threads, median of {repeats}");
             output.WriteLine("| attention | ms/step | attention ms/step | bytes allocated/step (incl. per-image setup) |");
             output.WriteLine("|---|---:|---:|---:|");
             for (var b = 0; b < backends.Length; b++)

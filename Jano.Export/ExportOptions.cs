@@ -12,6 +12,10 @@ public sealed record ExportOptions
     public string? DefaultJanoPreset { get; init; }
     /// <summary>"float32" (default) or "float16": the element type of weights and activations inside the graphs.</summary>
     public string DType { get; init; } = "float32";
+    /// <summary>Latent (height, width) in pixels the package is built for; null: the config's square sample_size.</summary>
+    public (int Height, int Width)? Size { get; init; }
+    /// <summary>Also write model.onnx, the whole transformer in one graph (the equivalence oracle, plain ONNX deployment).</summary>
+    public bool WholeGraph { get; init; } = true;
     /// <summary>Progress lines ("writing block_03.pre.onnx"); null for silence.</summary>
     public Action<string>? Log { get; init; }
 }

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Jano.Runtime.Packages;
+using Jano.Core.Packages;
 
 namespace Jano.Export;
 
@@ -70,16 +70,7 @@ public sealed class PackageFolder : IDisposable
     {
         var manifestPath = Path.Combine(_target, ModelManifest.FileName);
         if (!System.IO.File.Exists(manifestPath)) return;
-        HashSet<string> listed;
-        try
-        {
-            var old = System.Text.Json.JsonSerializer.Deserialize<ModelManifest>(System.IO.File.ReadAllText(manifestPath), ModelManifest.JsonOptions);
-            listed = new HashSet<string>(old?.Files.Select(f => f.Path) ?? [], StringComparer.Ordinal) { ModelManifest.FileName };
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return; // an unreadable old manifest: nothing can be told apart, so nothing is carried over
-        }
+        var listed = new HashSet<string>(ListedFiles(manifestPath), StringComparer.Ordinal) { ModelManifest.FileName };
         foreach (var path in Directory.EnumerateFiles(_target, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(_target, path).Replace('\\', '/');
@@ -87,6 +78,29 @@ public sealed class PackageFolder : IDisposable
             if (listed.Contains(relative) || System.IO.File.Exists(destination)) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             System.IO.File.Copy(path, destination);
+        }
+    }
+
+    /// <summary>
+    /// The old manifest's file list, read from its "files" array alone so that a manifest of any format
+    /// version counts. An unreadable manifest lists nothing: every file the new export does not write is
+    /// carried over, because losing a model card is worse than keeping a stale graph.
+    /// </summary>
+    private static IEnumerable<string> ListedFiles(string manifestPath)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllBytes(manifestPath));
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("files", out var files) || files.ValueKind != System.Text.Json.JsonValueKind.Array)
+                return [];
+            return files.EnumerateArray()
+                .Where(f => f.ValueKind == System.Text.Json.JsonValueKind.Object && f.TryGetProperty("path", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.String)
+                .Select(f => f.GetProperty("path").GetString()!).ToList();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jano.Runtime.Packages;
+using Jano.Core.Packages;
 
 namespace Jano.Export;
 
@@ -12,10 +12,11 @@ namespace Jano.Export;
 /// </summary>
 internal static class SchedulerConfigReader
 {
-    public static SamplerSettings Resolve(string transformerFolder, ExportOptions options, bool learnedSigma, Action<string>? log)
+    /// <summary>The package's scheduler component: diffusers' class and config verbatim where there was one, and the sampler we run.</summary>
+    public static SchedulerComponent Resolve(string transformerFolder, ExportOptions options, bool learnedSigma, Action<string>? log)
     {
         if (options.Sampler is { } explicitKind)
-            return Build(explicitKind, null, options, "--sampler");
+            return Synthesized(Build(explicitKind, null, options, "--sampler"));
 
         foreach (var candidate in Candidates(transformerFolder))
         {
@@ -39,13 +40,18 @@ internal static class SchedulerConfigReader
             if (kind == SamplerSettings.Ddim && prediction != "epsilon")
                 throw reader.Error("prediction_type", $"is '{prediction}'; only epsilon prediction is supported for DDPM-family models");
             log?.Invoke($"sampler: {kind} from {candidate}");
-            return Build(kind, reader, options, candidate);
+            using var verbatim = JsonDocument.Parse(File.ReadAllText(candidate));
+            return new SchedulerComponent { ClassName = cls!, Config = verbatim.RootElement.Clone(), Sampler = Build(kind, reader, options, candidate) };
         }
 
         var inferred = learnedSigma ? SamplerSettings.Ddim : SamplerSettings.FlowEuler;
         log?.Invoke($"sampler: {inferred} (no scheduler config found; {(learnedSigma ? "learned-sigma output means an epsilon model" : "assumed rectified flow")}; pass --sampler to choose)");
-        return Build(inferred, null, options, "inferred");
+        return Synthesized(Build(inferred, null, options, "inferred"));
     }
+
+    /// <summary>No scheduler config to carry: the class that matches the sampler, no config.</summary>
+    private static SchedulerComponent Synthesized(SamplerSettings sampler) =>
+        new() { ClassName = SamplerSettings.ClassNameOf(sampler.Kind), Config = null, Sampler = sampler };
 
     private static IEnumerable<string> Candidates(string folder)
     {

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Jano.Kernels;
 using Jano.Kernels.Cpu;
+using Jano.Runtime.Devices;
 using Jano.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
@@ -54,7 +55,7 @@ public class AttentionBenchmarks
             _values.Add(value);
             return value;
         }
-        _ort = new BoundRun(_session, _runOptions,
+        _ort = new BoundRun(new HostStepDevice(), _session, _runOptions,
             [("query", View(_inputs.Q, Shape.Queries)), ("key", View(_inputs.K, Shape.Keys)), ("value", View(_inputs.V, Shape.Keys))],
             [("output", View(_inputs.O, Shape.Queries))]);
     }

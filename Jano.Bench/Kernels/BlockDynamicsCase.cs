@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 using BenchmarkDotNet.Running;
 using Jano.Kernels;
 

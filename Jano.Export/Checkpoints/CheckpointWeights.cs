@@ -1,4 +1,4 @@
-using Jano.Runtime.IO;
+using Jano.Core.IO;
 
 namespace Jano.Export.Checkpoints;
 

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Jano.Export.Onnx.Proto;
-using Jano.Runtime.IO;
+using Jano.Core.IO;
 
 namespace Jano.Export.Onnx;
 

@@ -1,8 +1,10 @@
+using Jano.Core.Acceleration;
+using Jano.Core.Geometry;
+using Jano.Core.IO;
+using Jano.Core.Packages;
+using Jano.Core.Stages;
 using Jano.Export.Checkpoints;
 using Jano.Export.Onnx;
-using Jano.Runtime.IO;
-using Jano.Runtime.Packages;
-using Jano.Runtime.Scheduling;
 
 namespace Jano.Export.PixArt;
 
@@ -43,7 +45,17 @@ public static class PixArtExporter
         throw new ExportException($"{checkpoint}: no config.json (looked in the folder and in its transformer/ subfolder)");
     }
 
-    public static ModelManifest Write(PixArtConfig config, PixArtWeights weights, SamplerSettings sampler, string output, ExportOptions options)
+    /// <summary>The latent size the package is built for: the options' --size, else the config's square sample_size.</summary>
+    public static LatentGeometry GeometryOf(PixArtConfig config, ExportOptions options)
+    {
+        var geometry = LatentGeometry.Square(config.InChannels, config.OutChannels, config.SampleSize, config.PatchSize);
+        if (options.Size is var (height, width)) geometry = geometry with { Height = height, Width = width };
+        if (geometry.Problem() is { } problem)
+            throw new ExportException($"--size {geometry.Height}x{geometry.Width}: {problem}");
+        return geometry;
+    }
+
+    public static ModelManifest Write(PixArtConfig config, PixArtWeights weights, SchedulerComponent scheduler, string output, ExportOptions options)
     {
         var log = options.Log;
         var compute = options.DType switch
@@ -52,74 +64,78 @@ public static class PixArtExporter
             "float16" => Onnx.OnnxElementType.Float16,
             _ => throw new ExportException($"dtype '{options.DType}' is not supported (float32 or float16)"),
         };
-        var presets = JanoPresets.For(config.SampleSize).ToDictionary(p => p.Key, p => p.Value);
+        var geometry = GeometryOf(config, options);
+        var presets = JanoPresets.For(geometry.Height, geometry.Width).ToDictionary(p => p.Key, p => p.Value);
         var defaultPreset = options.DefaultJanoPreset ?? JanoPresets.Reference;
         if (!presets.ContainsKey(defaultPreset))
             throw new ExportException($"default Jano preset '{defaultPreset}' is not one of the package's presets ({string.Join(", ", presets.Keys)})");
-        var graphs = new PixArtStageGraphs(config, weights, compute);
-        var positions = PixArtPositions.Table(config.HiddenSize, config.GridSize, config.SampleSize / config.PatchSize, config.InterpolationScale);
+        var graphs = new PixArtStageGraphs(config, weights, geometry, compute);
+        // diffusers' base size is the config's grid; another input size interpolates the table from it.
+        var positions = PixArtPositions.Table(config.HiddenSize, geometry.GridHeight, geometry.GridWidth, config.SampleSize / config.PatchSize, config.InterpolationScale);
 
         using var package = new PackageFolder(output);
-        void Save(string file, Func<Onnx.Proto.ModelProto> build)
+        StageGraph Save(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build)
         {
             log?.Invoke($"writing {file}");
             OnnxModelWriter.Save(build(), package.File(file));
+            return StageGraph.Of(file, signature);
         }
 
-        Save("embed.onnx", graphs.Embed);
-        Save("cond.onnx", graphs.Cond);
-        Save("context.onnx", graphs.Context);
-        var blocks = new List<BlockFiles>();
+        var embed = Save("embed.onnx", PixArtStages.Embed, graphs.Embed);
+        var cond = Save("cond.onnx", PixArtStages.Cond, graphs.Cond);
+        var context = Save("context.onnx", PixArtStages.Context(config.NumLayers), graphs.Context);
+        var blocks = new List<BlockStages>();
         for (var i = 0; i < config.NumLayers; i++)
         {
             var layer = i;
-            var files = new BlockFiles($"block_{i:D2}.pre.onnx", $"block_{i:D2}.post.onnx");
-            Save(files.Pre, () => graphs.Pre(layer));
-            Save(files.Post, () => graphs.Post(layer));
-            blocks.Add(files);
+            blocks.Add(new BlockStages
+            {
+                Kind = BlockKind.Cross,
+                Pre = Save($"block_{i:D2}.pre.onnx", PixArtStages.Pre, () => graphs.Pre(layer)),
+                Post = Save($"block_{i:D2}.post.onnx", PixArtStages.Post, () => graphs.Post(layer)),
+            });
         }
-        Save("final.onnx", graphs.Final);
-        Save("attention.onnx", graphs.Attention);
-        Save("model.onnx", () => graphs.Model(positions));
-        SafetensorsWriter.Write(package.File("positions.safetensors"),
-            [SafetensorsTensor.FromFloat32("pos_embed", [config.Tokens, config.HiddenSize], positions)]);
+        var final = Save("final.onnx", PixArtStages.Final, graphs.Final);
+        var attention = Save("attention.onnx", StageRoles.AttentionGraph, graphs.Attention);
+        var model = options.WholeGraph ? Save("model.onnx", PixArtStages.Model, () => graphs.Model(positions)) : null;
+        const string positionsFile = "positions.safetensors";
+        SafetensorsWriter.Write(package.File(positionsFile),
+            [SafetensorsTensor.FromFloat32("pos_embed", [geometry.Tokens, config.HiddenSize], positions)]);
 
         var manifest = new ModelManifest
         {
-            Family = "pixart",
-            DType = options.DType,
             Name = options.Name ?? Path.GetFileName(Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar)),
-            Dims = new ModelDims
+            Components = new ModelComponents
             {
-                HiddenSize = config.HiddenSize,
-                Depth = config.NumLayers,
-                Heads = config.NumHeads,
-                HeadDim = config.HeadDim,
-                MlpHidden = config.MlpHidden,
-                PatchSize = config.PatchSize,
-                InChannels = config.InChannels,
-                OutChannels = config.OutChannels,
-                SampleSize = config.SampleSize,
-                CaptionChannels = config.CaptionChannels,
-                ModulationSize = 6 * config.HiddenSize,
+                Transformer = new TransformerComponent
+                {
+                    Family = PixArtStages.Family,
+                    DType = options.DType,
+                    Geometry = geometry,
+                    Dims = new ModelDims
+                    {
+                        HiddenSize = config.HiddenSize,
+                        Depth = config.NumLayers,
+                        Heads = config.NumHeads,
+                        HeadDim = config.HeadDim,
+                        MlpHidden = config.MlpHidden,
+                        CaptionChannels = config.CaptionChannels,
+                        ModulationSize = 6 * config.HiddenSize,
+                    },
+                    Stages = new TransformerStages
+                    {
+                        Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
+                    },
+                    Tables = [new TokenTable { Name = PixArtStages.PositionsTable, File = positionsFile, Tensor = "pos_embed", Width = config.HiddenSize }],
+                },
+                // The default model's encoder; real T5/CLIP encoders are components of their own pipelines.
+                TextEncoders = [new TextEncoderComponent { Kind = TextEncoderComponent.MiniLm, Name = "all-MiniLM-L6-v2", HiddenSize = config.CaptionChannels, MaxTokens = 64 }],
+                Scheduler = scheduler,
             },
-            TextEncoder = new TextEncoderSettings { HiddenSize = config.CaptionChannels },
-            Sampler = sampler,
             Defaults = new GenerationDefaults
             {
-                Steps = options.DefaultSteps ?? (sampler.Kind == SamplerSettings.Ddim ? 50 : 20),
+                Steps = options.DefaultSteps ?? (scheduler.Sampler.Kind == SamplerSettings.Ddim ? 50 : 20),
                 Guidance = options.DefaultGuidance ?? 4.5,
-            },
-            Stages = new StageFiles
-            {
-                Embed = "embed.onnx",
-                Cond = "cond.onnx",
-                Context = "context.onnx",
-                Blocks = blocks,
-                Final = "final.onnx",
-                Attention = "attention.onnx",
-                Model = "model.onnx",
-                Positions = "positions.safetensors",
             },
             JanoPresets = presets,
             DefaultJanoPreset = defaultPreset,
@@ -127,6 +143,8 @@ public static class PixArtExporter
         };
         AtomicFile.WriteAllText(package.File(ModelManifest.FileName), manifest.ToJson());
         package.Commit();
+        // Hashes checked at export: what landed in the folder is what the manifest records.
+        ModelPackage.Verify(output);
         log?.Invoke($"wrote {output}");
         return manifest;
     }

@@ -4,23 +4,25 @@ namespace Jano.Export.PixArt;
 /// The fixed 2-D sine-cosine position table of PixArt (diffusers' get_2d_sincos_pos_embed).
 /// Tokens are row-major over the (row, column) patch grid. The first half of each row encodes the
 /// column coordinate and the second half the row coordinate: diffusers builds the grid with
-/// meshgrid(w, h) and feeds grid[0] (which varies along columns) to the first half.
+/// meshgrid(w, h) and feeds grid[0] (which varies along columns) to the first half. A non-square
+/// grid scales each axis by its own length (grid_size = (rows, columns)), as diffusers' PatchEmbed
+/// does for an input whose size differs from the config's sample_size.
 /// </summary>
 public static class PixArtPositions
 {
-    public static float[] Table(int width, int gridSize, int baseSize, float interpolationScale)
+    public static float[] Table(int width, int gridRows, int gridColumns, int baseSize, float interpolationScale)
     {
         if (width % 4 != 0) throw new ArgumentException($"position embedding width {width} must be a multiple of 4");
-        var table = new float[(long)gridSize * gridSize * width];
+        var table = new float[(long)gridRows * gridColumns * width];
         var half = width / 2;
-        for (var row = 0; row < gridSize; row++)
+        for (var row = 0; row < gridRows; row++)
         {
-            for (var col = 0; col < gridSize; col++)
+            for (var col = 0; col < gridColumns; col++)
             {
-                var token = row * gridSize + col;
+                var token = row * gridColumns + col;
                 var span = table.AsSpan(token * width, width);
-                OneAxis(span[..half], Coordinate(col, gridSize, baseSize, interpolationScale));
-                OneAxis(span[half..], Coordinate(row, gridSize, baseSize, interpolationScale));
+                OneAxis(span[..half], Coordinate(col, gridColumns, baseSize, interpolationScale));
+                OneAxis(span[half..], Coordinate(row, gridRows, baseSize, interpolationScale));
             }
         }
         return table;

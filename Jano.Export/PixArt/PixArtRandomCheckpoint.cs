@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jano.Runtime.IO;
+using Jano.Core.IO;
 
 namespace Jano.Export.PixArt;
 

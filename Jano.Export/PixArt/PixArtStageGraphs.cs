@@ -1,5 +1,8 @@
+using Jano.Core.Geometry;
+using Jano.Core.Stages;
 using Jano.Export.Onnx;
 using Jano.Export.Onnx.Proto;
+using N = Jano.Core.Stages.StageRoles.Names;
 
 namespace Jano.Export.PixArt;
 
@@ -7,9 +10,11 @@ namespace Jano.Export.PixArt;
 /// The graphs of a PixArt package. Symbolic dimensions: "batch", "tokens" (n: the prefix of tokens a
 /// step computes) and "text_tokens" (caption length). Every graph is float32 in and out; with compute
 /// type Float16 the weights and activations inside are half precision, cast at the graph's edges, with
-/// LayerNormalization statistics, softmax and the timestep sinusoid in float32.
+/// LayerNormalization statistics, softmax and the timestep sinusoid in float32. Input and output names
+/// are <see cref="PixArtStages"/>' (Jano.Core), the ones the manifest declares and the runtime binds.
+/// The geometry matters only to the whole graph (patchify and unpatchify are inside it).
 /// </summary>
-public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights, OnnxElementType compute = OnnxElementType.Float)
+public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights, LatentGeometry geometry, OnnxElementType compute = OnnxElementType.Float)
 {
     private const OnnxElementType F = OnnxElementType.Float;
     private readonly PixArtGraphEmitter _emit = new(config, weights);
@@ -24,32 +29,32 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     public ModelProto Embed()
     {
         var g = Builder("embed");
-        var patches = g.ToCompute(g.Input("patches", F, "batch", "tokens", config.PatchInputWidth));
-        var positions = g.ToCompute(g.Input("positions", F, "tokens", D));
-        g.Output(g.ToFloat32(_emit.Embed(g, patches, positions)), "hidden", F, "batch", "tokens", D);
+        var patches = g.ToCompute(g.Input(N.Patches, F, "batch", "tokens", config.PatchInputWidth));
+        var positions = g.ToCompute(g.Input(N.Positions, F, "tokens", D));
+        g.Output(g.ToFloat32(_emit.Embed(g, patches, positions)), N.Hidden, F, "batch", "tokens", D);
         return g.Build("patch tokens + position rows → hidden");
     }
 
     public ModelProto Cond()
     {
         var g = Builder("cond");
-        var t = g.Input("timestep", F, "batch");
+        var t = g.Input(N.Timestep, F, "batch");
         var (tMod, tEmb) = _emit.Condition(g, t);
-        g.Output(g.ToFloat32(tMod), "t_mod", F, "batch", 6 * D);
-        g.Output(g.ToFloat32(tEmb), "t_emb", F, "batch", D);
+        g.Output(g.ToFloat32(tMod), N.TMod, F, "batch", 6 * D);
+        g.Output(g.ToFloat32(tEmb), N.TEmb, F, "batch", D);
         return g.Build("timestep → modulation vectors");
     }
 
     public ModelProto Context()
     {
         var g = Builder("context");
-        var text = g.ToCompute(g.Input("text_states", F, "batch", "text_tokens", config.CaptionChannels));
+        var text = g.ToCompute(g.Input(N.TextStates, F, "batch", "text_tokens", config.CaptionChannels));
         var caption = _emit.Caption(g, text);
         for (var i = 0; i < config.NumLayers; i++)
         {
             var (k, v) = _emit.CrossKeyValues(g, i, caption);
-            g.Output(g.ToFloat32(k), CrossKeyName(i), F, "batch", "text_tokens", D);
-            g.Output(g.ToFloat32(v), CrossValueName(i), F, "batch", "text_tokens", D);
+            g.Output(g.ToFloat32(k), N.CrossKeyOf(i), F, "batch", "text_tokens", D);
+            g.Output(g.ToFloat32(v), N.CrossValueOf(i), F, "batch", "text_tokens", D);
         }
         return g.Build("caption states → per-layer cross-attention keys and values");
     }
@@ -57,25 +62,25 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     public ModelProto Pre(int layer)
     {
         var g = Builder($"block_{layer:D2}_pre");
-        var h = g.ToCompute(g.Input("hidden", F, "batch", "tokens", D));
-        var tMod = g.ToCompute(g.Input("t_mod", F, ModBatch, 6 * D));
+        var h = g.ToCompute(g.Input(N.Hidden, F, "batch", "tokens", D));
+        var tMod = g.ToCompute(g.Input(N.TMod, F, ModBatch, 6 * D));
         var (q, k, v) = _emit.Pre(g, layer, h, tMod);
-        g.Output(g.ToFloat32(q), "q", F, "batch", "tokens", D);
-        g.Output(g.ToFloat32(k), "k", F, "batch", "tokens", D);
-        g.Output(g.ToFloat32(v), "v", F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(q), N.Q, F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(k), N.K, F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(v), N.V, F, "batch", "tokens", D);
         return g.Build("hidden + modulation → q, k, v");
     }
 
     public ModelProto Post(int layer)
     {
         var g = Builder($"block_{layer:D2}_post");
-        var h = g.ToCompute(g.Input("hidden", F, "batch", "tokens", D));
-        var attention = g.ToCompute(g.Input("attention", F, "batch", "tokens", D));
-        var tMod = g.ToCompute(g.Input("t_mod", F, ModBatch, 6 * D));
-        var ck = g.ToCompute(g.Input("cross_k", F, "batch", "text_tokens", D));
-        var cv = g.ToCompute(g.Input("cross_v", F, "batch", "text_tokens", D));
-        var bias = g.Input("cross_bias", F, "batch", "text_tokens");
-        g.Output(g.ToFloat32(_emit.Post(g, layer, h, attention, tMod, ck, cv, bias)), "hidden_out", F, "batch", "tokens", D);
+        var h = g.ToCompute(g.Input(N.Hidden, F, "batch", "tokens", D));
+        var attention = g.ToCompute(g.Input(N.AttentionOut, F, "batch", "tokens", D));
+        var tMod = g.ToCompute(g.Input(N.TMod, F, ModBatch, 6 * D));
+        var ck = g.ToCompute(g.Input(N.CrossK, F, "batch", "text_tokens", D));
+        var cv = g.ToCompute(g.Input(N.CrossV, F, "batch", "text_tokens", D));
+        var bias = g.Input(N.CrossBias, F, "batch", "text_tokens");
+        g.Output(g.ToFloat32(_emit.Post(g, layer, h, attention, tMod, ck, cv, bias)), N.HiddenOut, F, "batch", "tokens", D);
         return g.Build("hidden + self-attention output + modulation + cross K/V (+ key bias) → hidden");
     }
 
@@ -87,40 +92,41 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     public ModelProto Attention()
     {
         var g = Builder("attention");
-        var q = g.ToCompute(g.Input("query", F, "batch", "tokens", D));
-        var k = g.ToCompute(g.Input("key", F, "batch", "kv_tokens", D));
-        var v = g.ToCompute(g.Input("value", F, "batch", "kv_tokens", D));
+        var q = g.ToCompute(g.Input(N.Query, F, "batch", "tokens", D));
+        var k = g.ToCompute(g.Input(N.Key, F, "batch", "kv_tokens", D));
+        var v = g.ToCompute(g.Input(N.Value, F, "batch", "kv_tokens", D));
         var o = g.MultiHeadAttention(q, k, v, config.NumHeads);
-        g.Output(g.ToFloat32(o), "output", F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(o), N.Output, F, "batch", "tokens", D);
         return g.Build("multi-head self-attention (ONNX Runtime contrib op)");
     }
 
     public ModelProto Final()
     {
         var g = Builder("final");
-        var h = g.ToCompute(g.Input("hidden", F, "batch", "tokens", D));
-        var tEmb = g.ToCompute(g.Input("t_emb", F, ModBatch, D));
-        g.Output(g.ToFloat32(_emit.Final(g, h, tEmb)), "patch_out", F, "batch", "tokens", config.PatchOutputWidth);
+        var h = g.ToCompute(g.Input(N.Hidden, F, "batch", "tokens", D));
+        var tEmb = g.ToCompute(g.Input(N.TEmb, F, ModBatch, D));
+        g.Output(g.ToFloat32(_emit.Final(g, h, tEmb)), N.PatchOut, F, "batch", "tokens", config.PatchOutputWidth);
         return g.Build("hidden + modulation → patch outputs");
     }
 
     /// <summary>
-    /// The whole transformer: sample [B, C, S, S], timestep [B], text_states [B, L, caption] →
-    /// out [B, C_out, S, S]. Patchify, positions and unpatchify are inside the graph.
+    /// The whole transformer: sample [B, C, H, W], timestep [B], text_states [B, L, caption] →
+    /// out [B, C_out, H, W]. Patchify, positions and unpatchify are inside the graph.
     /// </summary>
     public ModelProto Model(float[] positions)
     {
-        int s = config.SampleSize, p = config.PatchSize, grid = config.GridSize, c = config.InChannels, co = config.OutChannels;
+        int h = geometry.Height, w = geometry.Width, p = geometry.PatchSize, gh = geometry.GridHeight, gw = geometry.GridWidth;
+        int c = config.InChannels, co = config.OutChannels, tokens = geometry.Tokens;
         var g = Builder("model");
-        var sample = g.ToCompute(g.Input("sample", F, "batch", c, s, s));
-        var t = g.Input("timestep", F, "batch");
-        var text = g.ToCompute(g.Input("text_states", F, "batch", "text_tokens", config.CaptionChannels));
+        var sample = g.ToCompute(g.Input(N.Sample, F, "batch", c, h, w));
+        var t = g.Input(N.Timestep, F, "batch");
+        var text = g.ToCompute(g.Input(N.TextStates, F, "batch", "text_tokens", config.CaptionChannels));
 
-        // [B, C, G, p, G, p] → [B, G, G, p, p, C] → [B, N, p·p·C]: tokens row-major, patch values (row, column, channel).
-        var split = g.Reshape(sample, [0, c, grid, p, grid, p], "sample_grid");
-        var patches = g.Reshape(g.Transpose(split, [0, 2, 4, 3, 5, 1], "patch_order"), [0, config.Tokens, config.PatchInputWidth], "patches");
-        var pos = g.Initializer("pos_embed", positions, config.Tokens, D);
-        var h = _emit.Embed(g, patches, pos);
+        // [B, C, Gh, p, Gw, p] → [B, Gh, Gw, p, p, C] → [B, N, p·p·C]: tokens row-major, patch values (row, column, channel).
+        var split = g.Reshape(sample, [0, c, gh, p, gw, p], "sample_grid");
+        var patches = g.Reshape(g.Transpose(split, [0, 2, 4, 3, 5, 1], "patch_order"), [0, tokens, config.PatchInputWidth], "patches");
+        var pos = g.Initializer("pos_embed", positions, tokens, D);
+        var hidden = _emit.Embed(g, patches, pos);
         var (tMod, tEmb) = _emit.Condition(g, t);
         var caption = _emit.Caption(g, text);
         var scale = 1f / MathF.Sqrt(config.HeadDim);
@@ -128,19 +134,16 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
         for (var i = 0; i < config.NumLayers; i++)
         {
             var (ck, cv) = _emit.CrossKeyValues(g, i, caption);
-            var (q, k, v) = _emit.Pre(g, i, h, tMod);
+            var (q, k, v) = _emit.Pre(g, i, hidden, tMod);
             var attention = _emit.Attention(g, g.Mul(q, scaleConst, $"transformer_blocks.{i}.q_scaled"), k, v, $"transformer_blocks.{i}.attn1");
-            h = _emit.Post(g, i, h, attention, tMod, ck, cv);
+            hidden = _emit.Post(g, i, hidden, attention, tMod, ck, cv);
         }
-        var outPatches = _emit.Final(g, h, tEmb);
-        var grid6 = g.Reshape(outPatches, [0, grid, grid, p, p, co], "out_grid");
-        var image = g.Reshape(g.Transpose(grid6, [0, 5, 1, 3, 2, 4], "out_order"), [0, co, s, s], "out_image");
-        g.Output(g.ToFloat32(image), "out", F, "batch", co, s, s);
+        var outPatches = _emit.Final(g, hidden, tEmb);
+        var grid6 = g.Reshape(outPatches, [0, gh, gw, p, p, co], "out_grid");
+        var image = g.Reshape(g.Transpose(grid6, [0, 5, 1, 3, 2, 4], "out_order"), [0, co, h, w], "out_image");
+        g.Output(g.ToFloat32(image), N.Out, F, "batch", co, h, w);
         return g.Build("the whole PixArt transformer in one graph");
     }
 
     private OnnxGraphBuilder Builder(string name) => new(name, compute);
-
-    public static string CrossKeyName(int layer) => $"cross_k_{layer:D2}";
-    public static string CrossValueName(int layer) => $"cross_v_{layer:D2}";
 }

@@ -18,20 +18,25 @@ public sealed class HostStepDevice : IStepDevice
 
     /// <param name="attention">The attention kernel for <see cref="Attention"/>; the CPU kernel when null.</param>
     /// <param name="threads">Threads of the default CPU attention kernel (0: all cores).</param>
-    public HostStepDevice(IAttentionKernel? attention = null, int threads = 0) : this(attention, threads, exposeHostData: true) { }
+    /// <param name="sessionsOnAnotherDevice">The sessions run on a GPU (host buffers under the CUDA provider): ONNX Runtime copies bound inputs at bind time, so every run binds them again.</param>
+    public HostStepDevice(IAttentionKernel? attention = null, int threads = 0, bool sessionsOnAnotherDevice = false)
+        : this(attention, threads, exposeHostData: true, sessionsOnAnotherDevice) { }
 
-    private HostStepDevice(IAttentionKernel? attention, int threads, bool exposeHostData)
+    private HostStepDevice(IAttentionKernel? attention, int threads, bool exposeHostData, bool sessionsOnAnotherDevice)
     {
         _attention = attention ?? new CpuAttention(threads > 0 ? threads : -1);
         _exposeHostData = exposeHostData;
+        InputsCopiedAtBind = sessionsOnAnotherDevice;
     }
+
+    public bool InputsCopiedAtBind { get; }
 
     /// <summary>
     /// A host device whose buffers do not offer their arrays (<see cref="StepBuffer.HostData"/> null),
     /// so the engine must go through <see cref="Download"/> as it does on a GPU: the GPU's data path, testable
     /// on any machine.
     /// </summary>
-    public static HostStepDevice WithOpaqueBuffers(IAttentionKernel? attention = null) => new(attention, 0, exposeHostData: false);
+    public static HostStepDevice WithOpaqueBuffers(IAttentionKernel? attention = null) => new(attention, 0, exposeHostData: false, sessionsOnAnotherDevice: false);
 
     public string Description => _exposeHostData ? "host memory" : "host memory (opaque buffers)";
     public nint? ComputeStream => null;

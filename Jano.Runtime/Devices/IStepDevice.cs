@@ -1,4 +1,5 @@
 using Jano.Kernels;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Jano.Runtime.Devices;
 
@@ -40,4 +41,13 @@ public interface IStepDevice : IDisposable
 
     /// <summary>Waits for all work issued so far.</summary>
     void Synchronize();
+
+    /// <summary>
+    /// Whether ONNX Runtime copies a bound input to the session's device when it is bound, so a buffer
+    /// written after binding is not seen unless bound again: host buffers under the CUDA provider.
+    /// </summary>
+    bool InputsCopiedAtBind => false;
+
+    /// <summary>Binds one input of a run (ONNX Runtime's IOBinding; a test device may emulate what binding copies).</summary>
+    void BindInput(OrtIoBinding binding, string name, OrtValue value) => binding.BindInput(name, value);
 }

@@ -22,13 +22,14 @@ public static class StepDevices
         fallbackReason = null;
         Validate(options);
         var threads = options.Threads > 0 ? options.Threads : 0;
-        if (sessions.Provider != "cuda" || options.Buffers == "host" || attention is not null)
-            return new HostStepDevice(attention, threads);
+        var onCuda = sessions.Provider == "cuda";
+        if (!onCuda || options.Buffers == "host" || attention is not null)
+            return new HostStepDevice(attention, threads, sessionsOnAnotherDevice: onCuda);
         if (CudaStepDevice.TryCreate(0, out var reason) is { } cuda) return cuda;
         if (options.Buffers == "device")
             throw new ProviderUnavailableException($"GPU buffers for the step loop are not available: {reason} (buffers host keeps them in host memory)");
         // e.g. a GPU older than compute capability 8.0: ONNX Runtime still runs the graphs on it.
         fallbackReason = reason;
-        return new HostStepDevice(attention, threads);
+        return new HostStepDevice(attention, threads, sessionsOnAnotherDevice: true);
     }
 }

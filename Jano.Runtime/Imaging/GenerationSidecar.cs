@@ -1,5 +1,6 @@
+using Jano.Core.Acceleration;
 using System.Text.Json;
-using Jano.Runtime.IO;
+using Jano.Core.IO;
 
 namespace Jano.Runtime.Imaging;
 
@@ -12,7 +13,7 @@ public sealed record GenerationSidecar
     public required double Guidance { get; init; }
     public required string Sampler { get; init; }
     public required string Method { get; init; }
-    public Scheduling.JanoOptions? Jano { get; init; }
+    public Core.Acceleration.JanoOptions? Jano { get; init; }
     public required string Package { get; init; }
     public required string PackageSha256 { get; init; }
     public required string Provider { get; init; }

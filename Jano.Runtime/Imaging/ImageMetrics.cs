@@ -20,27 +20,27 @@ public static class ImageMetrics
         return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(1.0 / mse);
     }
 
-    public static double Ssim(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int channels, int size)
+    public static double Ssim(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int channels, int height, int width)
     {
-        if (a.Length != b.Length || a.Length != channels * size * size) throw new ArgumentException("images differ in size");
+        if (a.Length != b.Length || a.Length != channels * height * width) throw new ArgumentException("images differ in size");
         const int window = 11;
-        if (size < window) throw new ArgumentException($"SSIM needs images of at least {window}×{window}");
+        if (height < window || width < window) throw new ArgumentException($"SSIM needs images of at least {window}×{window}");
         var weights = GaussianWindow(window, 1.5);
         const double c1 = 0.01 * 0.01, c2 = 0.03 * 0.03;
         double total = 0;
         var count = 0;
         for (var c = 0; c < channels; c++)
         {
-            var offset = c * size * size;
-            for (var y = 0; y + window <= size; y++)
-                for (var x = 0; x + window <= size; x++)
+            var offset = c * height * width;
+            for (var y = 0; y + window <= height; y++)
+                for (var x = 0; x + window <= width; x++)
                 {
                     double ma = 0, mb = 0, saa = 0, sbb = 0, sab = 0;
                     for (var j = 0; j < window; j++)
                         for (var i = 0; i < window; i++)
                         {
                             var w = weights[j * window + i];
-                            var k = offset + (y + j) * size + x + i;
+                            var k = offset + (y + j) * width + x + i;
                             double va = (Clamp(a[k]) + 1) / 2, vb = (Clamp(b[k]) + 1) / 2;
                             ma += w * va; mb += w * vb;
                             saa += w * va * va; sbb += w * vb * vb; sab += w * va * vb;

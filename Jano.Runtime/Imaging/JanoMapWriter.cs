@@ -1,5 +1,6 @@
-using Jano.Runtime.IO;
-using Jano.Runtime.Packages;
+using Jano.Core.Geometry;
+using Jano.Core.IO;
+using Jano.Core.Packages;
 using Jano.Runtime.Pipeline;
 using Jano.Runtime.Scheduling;
 using SixLabors.ImageSharp;
@@ -19,7 +20,7 @@ public static class JanoMapWriter
     public static readonly Rgb24 MediumColor = new(255, 160, 30);
     public static readonly Rgb24 StaticColor = new(50, 90, 170);
 
-    public static void Save(string path, JanoReport report, GenerationResult result, ModelDims dims)
+    public static void Save(string path, JanoReport report, GenerationResult result, LatentGeometry geometry)
     {
         const int panel = 192, margin = 16, title = 24, legend = 56;
         var width = 3 * panel + 4 * margin;
@@ -32,12 +33,11 @@ public static class JanoMapWriter
         PixelFont.Draw(canvas, "LEVEL", x2, margin, 3, Ink);
 
         // The generated image (first channel as gray, or RGB).
-        var size = result.Size;
-        var plane = size * size;
+        int h = result.Height, w = result.Width, plane = h * w;
         for (var j = 0; j < panel; j++)
             for (var i = 0; i < panel; i++)
             {
-                int sx = i * size / panel, sy = j * size / panel, k = sy * size + sx;
+                int sx = i * w / panel, sy = j * h / panel, k = sy * w + sx;
                 canvas[x0 + i, y + j] = result.Channels == 3
                     ? new Rgb24(ImageWriter.ToByte(result.Image[k]), ImageWriter.ToByte(result.Image[plane + k]), ImageWriter.ToByte(result.Image[2 * plane + k]))
                     : Gray(ImageWriter.ToByte(result.Image[k]));
@@ -56,10 +56,10 @@ public static class JanoMapWriter
         }
 
         // Token levels.
-        var grid = dims.GridSize;
+        int rows = geometry.GridHeight, cols = geometry.GridWidth;
         for (var j = 0; j < panel; j++)
             for (var i = 0; i < panel; i++)
-                canvas[x2 + i, y + j] = report.Mask.Levels[j * grid / panel * grid + i * grid / panel] switch
+                canvas[x2 + i, y + j] = report.Mask.Levels[j * rows / panel * cols + i * cols / panel] switch
                 {
                     TokenLevel.Active => ActiveColor,
                     TokenLevel.Medium => MediumColor,

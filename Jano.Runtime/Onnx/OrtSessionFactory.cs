@@ -56,7 +56,7 @@ public sealed class OrtSessionFactory
         }
         catch (OnnxRuntimeException e)
         {
-            throw new Packages.ModelPackageException($"{path}: ONNX Runtime cannot load this graph: {e.Message}", e);
+            throw new Jano.Core.Packages.ModelPackageException($"{path}: ONNX Runtime cannot load this graph: {e.Message}", e);
         }
     }
 

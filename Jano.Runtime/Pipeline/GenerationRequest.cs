@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 using Jano.Runtime.Scheduling;
 
 namespace Jano.Runtime.Pipeline;
@@ -14,6 +15,13 @@ public sealed record GenerationRequest
     /// <summary>Jano's options; null generates dense.</summary>
     public JanoOptions? Jano { get; init; }
 
+    /// <summary>
+    /// When <see cref="Jano"/> cannot act at this step count (warm-up and cool-down leave no step):
+    /// true generates dense and says so in <see cref="GenerationResult.Notes"/> (a package's default
+    /// preset); false fails with the reason (options the user asked for).
+    /// </summary>
+    public bool FallBackToDense { get; init; }
+
     /// <summary>Replaces Jano's analysis with a fixed mask (benchmarks, tests); needs <see cref="Jano"/>.</summary>
     public TokenMask? ForcedMask { get; init; }
 
@@ -29,18 +37,25 @@ public sealed record GenerationRequest
     }
 }
 
-/// <summary>The outcome of one generation: the final latents (the image for pixel-space models) and timings.</summary>
+/// <summary>
+/// The outcome of one generation: the final latents [Channels, Height, Width] (the image for
+/// pixel-space models), what ran (method, steps) and timings; notes say what the library decided
+/// for the caller (a preset that did not fit).
+/// </summary>
 public sealed record GenerationResult(
     float[] Image,
     int Channels,
-    int Size,
+    int Height,
+    int Width,
     int Steps,
     double Guidance,
     string Sampler,
+    string Method,
     StepTimings Timings,
     double[] StepMs,
     double TextMs,
-    JanoReport? Jano);
+    JanoReport? Jano,
+    IReadOnlyList<string> Notes);
 
 /// <summary>What Jano did in one generation: the mask, the level and token count of every step, and speed-ups.</summary>
 public sealed record JanoReport(

@@ -1,4 +1,4 @@
-using Jano.Runtime.Packages;
+using Jano.Core.Packages;
 
 namespace Jano.Runtime.Sampling;
 

@@ -1,3 +1,5 @@
+using Jano.Core.Acceleration;
+using Jano.Core.Geometry;
 using Jano.Kernels;
 
 namespace Jano.Runtime.Scheduling;
@@ -7,15 +9,14 @@ public sealed class BlockDynamicsAnalysis : IRegionAnalysis
 {
     private readonly JanoAnalyzer _analyzer;
     private readonly JanoOptions _options;
-    private readonly int _grid, _patch;
+    private readonly LatentGeometry _geometry;
 
-    public BlockDynamicsAnalysis(JanoOptions options, int channels, int sampleSize, int patchSize, IBlockDynamicsKernel kernel)
+    public BlockDynamicsAnalysis(JanoOptions options, LatentGeometry geometry, IBlockDynamicsKernel kernel)
     {
         _options = options;
-        _grid = sampleSize / patchSize;
-        _patch = patchSize;
+        _geometry = geometry;
         var capacity = options.Warmup + (options.IncludeInitialNoise ? 1 : 0);
-        _analyzer = new JanoAnalyzer(new PredictionShape(channels, 1, sampleSize, sampleSize),
+        _analyzer = new JanoAnalyzer(new PredictionShape(geometry.Channels, 1, geometry.Height, geometry.Width),
             new JanoAnalyzerOptions(options.BlockFrames, options.BlockHeight, options.BlockWidth, options.TWeight, options.DStrength, options.DDistance),
             kernel, capacity);
     }
@@ -28,6 +29,6 @@ public sealed class BlockDynamicsAnalysis : IRegionAnalysis
     {
         var scores = _analyzer.Analyze();
         Maps = new AnalysisMaps(scores.Final, scores.Combined, scores.GridHeight, scores.GridWidth);
-        return TokenMask.FromBlockScores(scores.Final, scores.GridHeight, scores.GridWidth, _options.BlockHeight, _options.BlockWidth, _grid, _patch, _options);
+        return TokenMask.FromBlockScores(scores.Final, scores.GridHeight, scores.GridWidth, _options.BlockHeight, _options.BlockWidth, _geometry.GridHeight, _geometry.GridWidth, _geometry.PatchSize, _options);
     }
 }

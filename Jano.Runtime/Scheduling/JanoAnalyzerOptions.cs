@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 using System.Globalization;
 
 namespace Jano.Runtime.Scheduling;

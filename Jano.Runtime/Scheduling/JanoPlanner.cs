@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 using System.Diagnostics;
 
 namespace Jano.Runtime.Scheduling;

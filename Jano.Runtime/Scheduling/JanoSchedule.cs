@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 namespace Jano.Runtime.Scheduling;
 
 /// <summary>What a denoising step computes.</summary>

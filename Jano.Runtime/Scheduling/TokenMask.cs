@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 namespace Jano.Runtime.Scheduling;
 
 /// <summary>
@@ -36,15 +37,15 @@ public sealed class TokenMask
 
     /// <summary>
     /// Expands block scores (grid [blocksH, blocksW] of blocks bh×bw latent pixels) to the tokens of a
-    /// grid×grid patch layout (patch p pixels): a token takes the most active level of the blocks its
+    /// gridRows×gridColumns patch layout (patch p pixels): a token takes the most active level of the blocks its
     /// pixels fall in (exactly one block when the block size is a multiple of the patch).
     /// </summary>
-    public static TokenMask FromBlockScores(ReadOnlySpan<float> scores, int blocksH, int blocksW, int blockH, int blockW, int grid, int patch, JanoOptions o)
+    public static TokenMask FromBlockScores(ReadOnlySpan<float> scores, int blocksH, int blocksW, int blockH, int blockW, int gridRows, int gridColumns, int patch, JanoOptions o)
     {
         if (scores.Length != blocksH * blocksW) throw new ArgumentException($"{scores.Length} block scores for a {blocksH}×{blocksW} grid");
-        var levels = new TokenLevel[grid * grid];
-        for (var row = 0; row < grid; row++)
-            for (var col = 0; col < grid; col++)
+        var levels = new TokenLevel[gridRows * gridColumns];
+        for (var row = 0; row < gridRows; row++)
+            for (var col = 0; col < gridColumns; col++)
             {
                 var level = TokenLevel.Static;
                 for (var by = row * patch / blockH; by <= (row * patch + patch - 1) / blockH; by++)
@@ -53,7 +54,7 @@ public sealed class TokenMask
                         var l = LevelOfScore(scores[by * blocksW + bx], o);
                         if (l < level) level = l;
                     }
-                levels[row * grid + col] = level;
+                levels[row * gridColumns + col] = level;
             }
         return new TokenMask(levels);
     }

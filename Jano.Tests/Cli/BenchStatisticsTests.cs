@@ -46,7 +46,7 @@ public sealed class BenchStatisticsTests
         // 1000 ms in ONNX Runtime sessions, of which 250 ms attention when attention is a session; 10 ms text;
         // 100 ms moving token rows; 1500 ms wall.
         var timings = new StepTimings { SessionTicks = Stopwatch.Frequency, AttentionTicks = Stopwatch.Frequency / 4, RowsTicks = Stopwatch.Frequency / 10, TotalTicks = Stopwatch.Frequency * 3 / 2 };
-        var result = new GenerationResult(new float[4], 1, 2, 3, 4.5, "flow-euler", timings, [500, 500, 500], 10, null);
+        var result = new GenerationResult(new float[4], 1, 2, 2, 3, 4.5, "flow-euler", "dense", timings, [500, 500, 500], 10, null, []);
 
         var ort = TimeBreakdown.Of(result, 1500, attentionInSessions: true);
         Assert.That(ort.SessionsMs, Is.EqualTo(750).Within(1e-6));

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Jano.Runtime.Evaluation;
+using Jano.Eval;
 using Jano.Tests.Export;
-using Jano.Tests.Runtime.Evaluation;
+using Jano.Tests.Eval;
 
 namespace Jano.Tests.Cli;
 

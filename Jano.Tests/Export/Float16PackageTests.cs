@@ -1,7 +1,7 @@
 using Jano.Export.Onnx;
 using Jano.Export.Onnx.Proto;
 using Jano.Runtime;
-using Jano.Runtime.Packages;
+using Jano.Core.Packages;
 using Jano.Runtime.Pipeline;
 
 namespace Jano.Tests.Export;
@@ -107,8 +107,8 @@ public sealed class Float16PackageTests
     public void HalfPipelineDrawsTheSameImageAsTheFloat32One(string attention)
     {
         var request = new GenerationRequest { Prompt = "a sneaker", Seed = 5, Steps = 6, Guidance = 4.0 };
-        using var half = PixArtPipeline.Open(_half.Package, new RuntimeOptions { Threads = 1, Attention = attention });
-        using var single = PixArtPipeline.Open(_single.Package, new RuntimeOptions { Threads = 1, Attention = attention });
+        using var half = TextToImagePipeline.Open(_half.Package, new RuntimeOptions { Threads = 1, Attention = attention });
+        using var single = TextToImagePipeline.Open(_single.Package, new RuntimeOptions { Threads = 1, Attention = attention });
         var a = half.Generate(request).Image;
         var b = single.Generate(request).Image;
         var scale = b.Max(MathF.Abs);

@@ -1,7 +1,8 @@
+using Jano.Core.Acceleration;
 using System.Text.Json;
 using Jano.Export;
 using Jano.Export.PixArt;
-using Jano.Runtime.IO;
+using Jano.Core.IO;
 
 namespace Jano.Tests.Export;
 
@@ -138,14 +139,14 @@ public sealed class PixArtExportErrorTests
         _model.Export();
         Assert.That(File.ReadAllText(_model.PackageFile("MODEL.md")), Is.EqualTo("# card"));
         Assert.That(new FileInfo(_model.PackageFile("final.onnx")).Length, Is.GreaterThan(100));
-        Assert.DoesNotThrow(() => Jano.Runtime.Packages.ModelPackage.Open(_model.Package));
+        Assert.DoesNotThrow(() => Jano.Core.Packages.ModelPackage.Open(_model.Package));
     }
 
     [Test]
     public void ManifestRecordsDimsSamplerAndFileHashes()
     {
         var manifest = _model.Export();
-        var read = JsonSerializer.Deserialize<Jano.Runtime.Packages.ModelManifest>(File.ReadAllText(_model.PackageFile("jano-model.json")), Jano.Runtime.Packages.ModelManifest.JsonOptions)!;
+        var read = JsonSerializer.Deserialize<Jano.Core.Packages.ModelManifest>(File.ReadAllText(_model.PackageFile("jano-model.json")), Jano.Core.Packages.ModelManifest.JsonOptions)!;
         Assert.That(read.Dims, Is.EqualTo(manifest.Dims));
         Assert.That(read.Sampler.Kind, Is.EqualTo("flow-euler"));
         Assert.That(read.Files.Select(f => f.Path), Does.Contain("model.onnx").And.Contain("block_01.post.onnx").And.Contain("positions.safetensors"));

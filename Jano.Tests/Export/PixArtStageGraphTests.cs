@@ -83,8 +83,8 @@ public sealed class PixArtStageGraphTests(string dtype, double tolerance)
         for (var i = 0; i < _model.Config.NumLayers; i++)
         {
             var kv = captions.Select(cap => _ref.CrossKeyValues(i, cap, l)).ToArray();
-            AssertClose(outputs[PixArtStageGraphs.CrossKeyName(i)], TestData.Concat(kv.Select(x => x.K).ToArray()), $"k {i}");
-            AssertClose(outputs[PixArtStageGraphs.CrossValueName(i)], TestData.Concat(kv.Select(x => x.V).ToArray()), $"v {i}");
+            AssertClose(outputs[Jano.Core.Stages.StageRoles.Names.CrossKeyOf(i)], TestData.Concat(kv.Select(x => x.K).ToArray()), $"k {i}");
+            AssertClose(outputs[Jano.Core.Stages.StageRoles.Names.CrossValueOf(i)], TestData.Concat(kv.Select(x => x.V).ToArray()), $"v {i}");
         }
     }
 

@@ -23,8 +23,8 @@ public static class StageChain
             var attention = PlainAttention(qkv["q"], qkv["k"], qkv["v"], b, n, c.NumHeads, c.HeadDim);
             h = OnnxRunner.Run(model.PackageFile($"block_{layer:D2}.post.onnx"),
                 ("hidden", h, [b, n, d]), ("attention", attention, [b, n, d]), ("t_mod", cond["t_mod"], [b, 6 * d]),
-                ("cross_k", ctx[PixArtStageGraphs.CrossKeyName(layer)], [b, textTokens, d]),
-                ("cross_v", ctx[PixArtStageGraphs.CrossValueName(layer)], [b, textTokens, d]),
+                ("cross_k", ctx[Jano.Core.Stages.StageRoles.Names.CrossKeyOf(layer)], [b, textTokens, d]),
+                ("cross_v", ctx[Jano.Core.Stages.StageRoles.Names.CrossValueOf(layer)], [b, textTokens, d]),
                 ("cross_bias", new float[b * textTokens], [b, textTokens]))["hidden_out"];
         }
         var outPatches = OnnxRunner.Run(model.PackageFile("final.onnx"), ("hidden", h, [b, n, d]), ("t_emb", cond["t_emb"], [b, d]))["patch_out"];

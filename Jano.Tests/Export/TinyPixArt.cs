@@ -48,7 +48,7 @@ public sealed class TinyPixArt : IDisposable
     public PixArtWeights Weights { get; }
     public string? Sampler { get; }
 
-    public Jano.Runtime.Packages.ModelManifest Export(string dtype = "float32") =>
+    public Jano.Core.Packages.ModelManifest Export(string dtype = "float32") =>
         PixArtExporter.Export(Checkpoint, Package, new Jano.Export.ExportOptions { Sampler = Sampler, DType = dtype });
 
     public string PackageFile(string name) => Path.Combine(Package, name);

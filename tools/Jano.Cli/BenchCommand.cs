@@ -1,7 +1,8 @@
+using Jano.Core.Acceleration;
 using System.Globalization;
 using Jano.Cli.Bench;
 using Jano.Runtime;
-using Jano.Runtime.Packages;
+using Jano.Core.Packages;
 using Jano.Runtime.Pipeline;
 using Jano.Runtime.Scheduling;
 
@@ -55,11 +56,11 @@ public sealed class BenchCommand : ICommand
         new GenerationRequest { Prompt = prompts[0], Steps = steps, Guidance = guidance }.Validate(); // fail before loading anything
         PrepareOutput(output);
 
-        using var pipeline = PixArtPipeline.Open(package ?? DefaultModel.Locate(), new RuntimeOptions { Threads = threads, Attention = attention, Provider = provider });
+        using var pipeline = TextToImagePipeline.Open(package ?? DefaultModel.Locate(), new RuntimeOptions { Threads = threads, Attention = attention, Provider = provider });
         ProviderOption.NoteFallback(pipeline, stderr);
         var manifest = pipeline.Package.Manifest;
         var jano = janoFlags.Resolve(manifest) ?? ReferencePreset(manifest);
-        jano.Validate(steps ?? manifest.Defaults.Steps, manifest.Dims.SampleSize, manifest.Dims.PatchSize);
+        jano.Validate(steps ?? manifest.Defaults.Steps, manifest.Geometry.Height, manifest.Geometry.Width);
         var settings = new BenchSettings
         {
             Items = BenchItem.Cross(prompts, seeds),
@@ -80,7 +81,7 @@ public sealed class BenchCommand : ICommand
         var markdownPath = Path.Combine(output, ReportName);
         var jsonPath = Path.Combine(output, JsonName);
         var plotPath = Path.Combine(output, PlotName);
-        Runtime.IO.AtomicFile.WriteAllText(markdownPath, BenchMarkdown.Render(report));
+        Jano.Core.IO.AtomicFile.WriteAllText(markdownPath, BenchMarkdown.Render(report));
         report.SaveJson(jsonPath);
         BenchPlot.Save(plotPath, report);
         if (summary is not null) BenchSummaryTsv.Append(summary, report);
@@ -106,7 +107,7 @@ public sealed class BenchCommand : ICommand
 
     /// <summary>Jano is always one of the methods: without flags or a package default, the reference preset.</summary>
     private static JanoOptions ReferencePreset(ModelManifest manifest) =>
-        manifest.JanoPresets?.GetValueOrDefault(JanoPresets.Reference) ?? JanoPresets.For(manifest.Dims.SampleSize)[JanoPresets.Reference];
+        manifest.JanoPresets?.GetValueOrDefault(JanoPresets.Reference) ?? JanoPresets.For(manifest.Geometry.Height, manifest.Geometry.Width)[JanoPresets.Reference];
 
     private static void PrepareOutput(string folder)
     {

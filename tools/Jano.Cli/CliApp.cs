@@ -8,6 +8,7 @@ public static class CliApp
         new ExportCommand(),
         new InitRandomCommand(),
         new InfoCommand(),
+        new VerifyCommand(),
         new GenerateCommand(),
         new EvalCommand(),
         new BenchCommand(),

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Jano.Runtime;
-using Jano.Runtime.Evaluation;
+using Jano.Eval;
 using Jano.Runtime.Imaging;
-using Jano.Runtime.IO;
+using Jano.Core.IO;
 using Jano.Runtime.Pipeline;
 
 namespace Jano.Cli;
@@ -48,12 +48,12 @@ public sealed class EvalCommand : ICommand
         OutputPath.EnsureWritable(pngPath);
 
         var data = FashionMnist.Load(dataFolder);
-        using var pipeline = PixArtPipeline.Open(model ?? DefaultModel.Locate(), new RuntimeOptions { Threads = options.Threads });
+        using var pipeline = TextToImagePipeline.Open(model ?? DefaultModel.Locate(), new RuntimeOptions { Threads = options.Threads });
         var manifest = pipeline.Package.Manifest;
         // Dense unless Jano is asked for: the report should describe the model itself; an evaluation with
         // --jano beside it shows what the schedule costs in quality. (`generate` follows the package default.)
         var jano = janoFlags.Explicit ? janoFlags.Resolve(manifest) : null;
-        jano?.Validate(steps ?? manifest.Defaults.Steps, manifest.Dims.SampleSize, manifest.Dims.PatchSize);
+        jano?.Validate(steps ?? manifest.Defaults.Steps, manifest.Geometry.Height, manifest.Geometry.Width);
 
         var progress = new StageProgress(stderr, !Console.IsErrorRedirected);
         var report = new ModelEvaluator(data, options).Evaluate(pipeline, template with { Jano = jano }, progress.Report);
@@ -61,7 +61,7 @@ public sealed class EvalCommand : ICommand
         var markdown = EvaluationMarkdown.Render(report);
         AtomicFile.WriteAllText(output, markdown);
         report.SaveJson(jsonPath);
-        ImageWriter.SavePng(pngPath, report.Images, 1, report.ImageSize, columns: options.SeedsPerClass);
+        ImageWriter.SavePng(pngPath, report.Images, 1, report.ImageSize, report.ImageSize, columns: options.SeedsPerClass);
         stdout.Write(markdown);
         stdout.WriteLine();
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {output}, {jsonPath}, {pngPath}"));

@@ -6,7 +6,8 @@ namespace Jano.Cli;
 public sealed class ExportCommand : ICommand
 {
     public string Name => "export";
-    public string Usage => "jano export --checkpoint DIR --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME]";
+    public string Usage => "jano export --checkpoint DIR --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--no-whole-graph]";
+    public IReadOnlySet<string> Switches => new HashSet<string> { "no-whole-graph" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
@@ -26,11 +27,21 @@ public sealed class ExportCommand : ICommand
                 "fp16" or "float16" => "float16",
                 var other => throw new UsageException($"--dtype: '{other}' is not fp32 or fp16"),
             },
+            Size = args.String("size") is { } size ? ParseSize(size) : null,
+            WholeGraph = !args.Switch("no-whole-graph"),
             Log = stdout.WriteLine,
         };
         args.EnsureAllUsed();
         var manifest = PixArtExporter.Export(checkpoint, output, options);
-        stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Dims.Tokens} tokens, {manifest.Files.Count} files");
+        stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Geometry.Describe()} latent, {manifest.Geometry.Tokens} tokens, {manifest.Files.Count} files");
         return 0;
+    }
+
+    /// <summary>"48x32": latent height × width in pixels.</summary>
+    private static (int, int) ParseSize(string text)
+    {
+        var parts = text.ToLowerInvariant().Split('x', '×');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var h) && int.TryParse(parts[1], out var w) && h > 0 && w > 0) return (h, w);
+        throw new UsageException($"--size must be HxW in latent pixels with positive integers (e.g. 48x32), got '{text}'");
     }
 }

@@ -43,23 +43,17 @@ public sealed class GenerateCommand : ICommand
 
         ProviderOption.Validate(provider);
         var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate, Attention = attention, Provider = provider };
-        using var pipeline = PixArtPipeline.Open(model ?? DefaultModel.Locate(), options);
+        using var pipeline = TextToImagePipeline.Open(model ?? DefaultModel.Locate(), options);
         ProviderOption.NoteFallback(pipeline, stderr);
         var manifest = pipeline.Package.Manifest;
-        var jano = janoFlags.Resolve(manifest);
-        var effectiveSteps = steps ?? manifest.Defaults.Steps;
-        if (jano is not null)
-        {
-            try { jano.Validate(effectiveSteps, manifest.Dims.SampleSize, manifest.Dims.PatchSize); }
-            catch (ArgumentException e) when (!janoFlags.Explicit)
-            {
-                stderr.WriteLine($"note: the package's default Jano preset does not fit this run ({e.Message}); generating dense");
-                jano = null;
-            }
-        }
+        // The library decides whether the options fit this step count: a package default falls back to
+        // dense with a note; options the user asked for fail with the reason.
+        request = request with { Jano = janoFlags.Resolve(manifest), FallBackToDense = !janoFlags.Explicit };
+        var jano = pipeline.EffectiveJano(request, out var note);
+        if (note is not null) stderr.WriteLine($"note: {note}");
         if ((compareDense || mapsFolder is not null) && jano is null)
             throw new UsageException("--compare-dense and --save-maps need Jano (do not pass --dense)");
-        request = request with { Jano = jano };
+        request = request with { Jano = jano, FallBackToDense = false };
 
         var progress = new ProgressBar(stderr, !Console.IsErrorRedirected);
         var images = new List<float[]>();
@@ -94,11 +88,11 @@ public sealed class GenerateCommand : ICommand
                     JanoSummary.PrintComparison(stdout, result, dense);
                 }
                 if (mapsFolder is not null)
-                    JanoMapWriter.Save(Path.Combine(mapsFolder, $"maps-seed{itemSeed}.png"), report, result, manifest.Dims);
+                    JanoMapWriter.Save(Path.Combine(mapsFolder, $"maps-seed{itemSeed}.png"), report, result, manifest.Geometry);
             }
         }
 
-        ImageWriter.SavePng(output, images, last!.Channels, last.Size, scale: scale);
+        ImageWriter.SavePng(output, images, last!.Channels, last.Height, last.Width, scale: scale);
         var stepsDone = last.Steps * count;
         var sidecar = new GenerationSidecar
         {

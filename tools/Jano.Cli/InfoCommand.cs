@@ -1,45 +1,52 @@
 using System.Globalization;
-using Jano.Runtime.Packages;
+using Jano.Core.Packages;
 
 namespace Jano.Cli;
 
 public sealed class InfoCommand : ICommand
 {
     public string Name => "info";
-    public string Usage => "jano info DIR [--tokens N] [--text-tokens L]";
+    public string Usage => "jano info DIR [--tokens N] [--text-tokens L] [--verbose]";
+    public IReadOnlySet<string> Switches => new HashSet<string> { "verbose" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
         var folder = args.Positional("package folder", required: true)!;
         var tokensOption = args.Int("tokens");
         var textTokens = args.Int("text-tokens") ?? 8;
+        var verbose = args.Switch("verbose");
         args.EnsureAllUsed();
 
         var package = ModelPackage.Open(folder);
         var m = package.Manifest;
-        var d = m.Dims;
-        var tokens = tokensOption ?? d.Tokens;
+        var (d, g) = (m.Dims, m.Geometry);
+        var tokens = tokensOption ?? g.Tokens;
         if (tokens <= 0) throw new UsageException("--tokens must be positive");
         if (textTokens <= 0) throw new UsageException("--text-tokens must be positive");
 
         var inv = CultureInfo.InvariantCulture;
-        stdout.WriteLine($"package    {Path.GetFullPath(folder)}");
+        stdout.WriteLine($"package    {Path.GetFullPath(folder)} (format version {m.FormatVersion})");
         stdout.WriteLine($"name       {m.Name}");
         stdout.WriteLine($"family     {m.Family}  dtype {m.DType}");
         stdout.WriteLine($"dims       width {d.HiddenSize}, depth {d.Depth}, heads {d.Heads} x {d.HeadDim}, mlp {d.MlpHidden}");
-        stdout.WriteLine($"image      {d.SampleSize}x{d.SampleSize}x{d.InChannels} latent, patch {d.PatchSize}, {d.Tokens} tokens, out channels {d.OutChannels}");
-        stdout.WriteLine($"text       {m.TextEncoder.Name} ({m.TextEncoder.HiddenSize}-d, up to {m.TextEncoder.MaxTokens} tokens)");
-        stdout.WriteLine($"sampler    {m.Sampler.Kind} (shift {m.Sampler.Shift.ToString(inv)}), default {m.Defaults.Steps} steps, guidance {m.Defaults.Guidance.ToString(inv)}");
-        stdout.WriteLine($"parameters {FlopCounter.Parameters(d):N0}");
-        stdout.WriteLine("stages");
-        foreach (var (stage, file) in package.StageFileList())
+        stdout.WriteLine($"image      {g.Height}x{g.Width}x{g.Channels} latent, patch {g.PatchSize}, {g.GridHeight}x{g.GridWidth} = {g.Tokens} tokens, {g.PrefixRows} prefix rows, out channels {g.OutChannels}");
+        foreach (var e in m.Components.TextEncoders)
+            stdout.WriteLine($"text       {e.Kind} {e.Name} ({e.HiddenSize}-d, up to {e.MaxTokens} tokens, outputs {string.Join(", ", e.Outputs)})");
+        stdout.WriteLine($"decoder    {m.Components.Decoder.Kind}");
+        stdout.WriteLine($"scheduler  {m.Components.Scheduler.ClassName} → {m.Sampler.Kind} (shift {m.Sampler.Shift.ToString(inv)}), default {m.Defaults.Steps} steps, guidance {m.Defaults.Guidance.ToString(inv)}");
+        stdout.WriteLine($"blocks     {string.Join(", ", m.Stages.Blocks.GroupBy(b => b.Kind).Select(k => $"{k.Count()} {k.Key}"))}");
+        stdout.WriteLine($"parameters {FlopCounter.Parameters(d, g):N0}");
+        stdout.WriteLine("files");
+        foreach (var (stage, file) in ModelPackage.ReferencedFiles(m))
         {
             var bytes = m.Files.FirstOrDefault(f => f.Path == file)?.Bytes ?? 0;
-            stdout.WriteLine($"  {stage,-12} {file,-22} {bytes / 1024.0,10:N1} KiB");
+            stdout.WriteLine($"  {stage,-16} {file,-24} {bytes / 1024.0,10:N1} KiB");
         }
-        var perPass = FlopCounter.Forward(d, tokens, tokens, textTokens);
+        var perPass = FlopCounter.Forward(d, g, tokens, tokens, textTokens);
         stdout.WriteLine($"FLOPs per denoising step at {tokens} tokens (caption {textTokens} tokens): " +
             $"{perPass / 1e9:N3} GFLOP per forward pass, {2 * perPass / 1e9:N3} GFLOP with classifier-free guidance (2 passes)");
+        if (verbose)
+            stdout.WriteLine(string.Create(inv, $"opened in {package.OpenTime.TotalMilliseconds:F1} ms (manifest parsed and validated, {m.Files.Count} file sizes checked, sha256 of the {m.Files.Count(f => f.Bytes <= ModelPackage.HashOnOpenLimit)} files of at most {ModelPackage.HashOnOpenLimit >> 20} MiB; `jano verify` hashes all)"));
         return 0;
     }
 }

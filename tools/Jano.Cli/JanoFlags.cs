@@ -1,5 +1,6 @@
+using Jano.Core.Acceleration;
 using System.Globalization;
-using Jano.Runtime.Packages;
+using Jano.Core.Packages;
 using Jano.Runtime.Scheduling;
 
 namespace Jano.Cli;
@@ -60,7 +61,7 @@ public sealed class JanoFlags
     public JanoOptions? Resolve(ModelManifest manifest)
     {
         if (_dense) return null;
-        var presets = manifest.JanoPresets ?? JanoPresets.For(manifest.Dims.SampleSize).ToDictionary(p => p.Key, p => p.Value);
+        var presets = manifest.JanoPresets ?? JanoPresets.For(manifest.Geometry.Height, manifest.Geometry.Width).ToDictionary(p => p.Key, p => p.Value);
         var name = _preset ?? manifest.DefaultJanoPreset;
         if (name is null)
             return Explicit ? presets[JanoPresets.Reference] : null;

@@ -22,7 +22,7 @@ public static class JanoSummary
         var janoMs = jano.StepMs.Sum();
         var denseMs = dense.StepMs.Sum();
         var psnr = ImageMetrics.Psnr(jano.Image, dense.Image);
-        var ssim = jano.Size >= 11 ? ImageMetrics.Ssim(jano.Image, dense.Image, jano.Channels, jano.Size) : double.NaN;
+        var ssim = jano.Height >= 11 && jano.Width >= 11 ? ImageMetrics.Ssim(jano.Image, dense.Image, jano.Channels, jano.Height, jano.Width) : double.NaN;
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"jano vs dense: {janoMs:F0} ms vs {denseMs:F0} ms, measured speed-up {denseMs / janoMs:F2}x (ideal {jano.Jano!.IdealSpeedup:F2}x, measured/ideal {denseMs / janoMs / jano.Jano.IdealSpeedup:F2}), PSNR {psnr:F2} dB, SSIM {ssim:F4}"));
     }

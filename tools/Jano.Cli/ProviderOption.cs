@@ -11,7 +11,7 @@ public static class ProviderOption
     }
 
     /// <summary>One line on stderr when `auto` did not get CUDA, or CUDA did not get GPU buffers, saying why.</summary>
-    public static void NoteFallback(PixArtPipeline pipeline, TextWriter stderr)
+    public static void NoteFallback(TextToImagePipeline pipeline, TextWriter stderr)
     {
         if (pipeline.Sessions.FallbackReason is { } why)
             stderr.WriteLine($"note: using the CPU provider; CUDA is not available ({why})");

@@ -23,14 +23,14 @@ internal static class DenseStepTime
         var steps = a.PositiveInt("steps", 20);
         a.EnsureAllUsed();
 
-        using var pipeline = PixArtPipeline.Open(package, new RuntimeOptions { Provider = provider, Attention = attention, Buffers = buffers });
+        using var pipeline = TextToImagePipeline.Open(package, new RuntimeOptions { Provider = provider, Attention = attention, Buffers = buffers });
         var request = new GenerationRequest { Prompt = "a photo of a cat", Seed = 1, Steps = steps, Guidance = 4.5 };
         pipeline.Generate(request with { Steps = 3 });
         var result = pipeline.Generate(request);
         var sorted = result.StepMs.Order().ToArray();
         var d = pipeline.Package.Manifest;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dense step: {sorted[sorted.Length / 2]:F3} ms (median of {steps}), {d.Dims.Depth} blocks x {d.Dims.HiddenSize}, {d.Dims.Tokens} tokens, {d.DType}, provider {pipeline.Sessions.Provider}, attention {attention}, buffers: {pipeline.Engine.Device.Description}"));
+            $"dense step: {sorted[sorted.Length / 2]:F3} ms (median of {steps}), {d.Dims.Depth} blocks x {d.Dims.HiddenSize}, {d.Geometry.Tokens} tokens, {d.DType}, provider {pipeline.Sessions.Provider}, attention {attention}, buffers: {pipeline.Engine.Device.Description}"));
         return 0;
     }
 }

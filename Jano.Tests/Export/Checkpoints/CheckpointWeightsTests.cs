@@ -1,6 +1,6 @@
 using Jano.Export.Checkpoints;
-using Jano.Runtime.IO;
-using Jano.Tests.Runtime.IO;
+using Jano.Core.IO;
+using Jano.Tests.Core.IO;
 
 namespace Jano.Tests.Export.Checkpoints;
 

@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 using Jano.Runtime;
 using Jano.Runtime.Devices;
 using Jano.Runtime.Onnx;
@@ -38,7 +39,7 @@ public sealed class StepDevicePipelineTests
         new() { Prompt = "a bag", Seed = 4, Steps = 6, Guidance = 1 }, // one branch
     ];
 
-    private static float[][] Generate(PixArtPipeline pipeline, GenerationRequest[] requests) =>
+    private static float[][] Generate(TextToImagePipeline pipeline, GenerationRequest[] requests) =>
         requests.Select(r => pipeline.Generate(r).Image).ToArray();
 
     [TestCase("ort")]
@@ -47,8 +48,8 @@ public sealed class StepDevicePipelineTests
     {
         var options = new RuntimeOptions { Threads = 1, Attention = attention };
         var requests = Requests();
-        using var host = PixArtPipeline.Open(_model.Package, options);
-        using var opaque = PixArtPipeline.Open(_model.Package, options, HostStepDevice.WithOpaqueBuffers());
+        using var host = TextToImagePipeline.Open(_model.Package, options);
+        using var opaque = TextToImagePipeline.Open(_model.Package, options, HostStepDevice.WithOpaqueBuffers());
         var expected = Generate(host, requests);
         var got = Generate(opaque, requests);
         for (var i = 0; i < requests.Length; i++)
@@ -58,7 +59,7 @@ public sealed class StepDevicePipelineTests
     [Test]
     public void OptionsAreValidatedAlsoWhenTheCallerBringsTheDevice()
     {
-        var e = Assert.Throws<ArgumentException>(() => PixArtPipeline.Open(_model.Package, new RuntimeOptions { Attention = "flash" }, new HostStepDevice()))!;
+        var e = Assert.Throws<ArgumentException>(() => TextToImagePipeline.Open(_model.Package, new RuntimeOptions { Attention = "flash" }, new HostStepDevice()))!;
         Assert.That(e.Message, Does.Contain("'flash'"));
     }
 
@@ -81,8 +82,8 @@ public sealed class StepDevicePipelineTests
             Assert.Ignore($"libcuda.so.1 is a real driver ({device.Description}); this test is for the host emulation only");
         }
         var options = new RuntimeOptions { Threads = 1, Attention = attention };
-        using var emulated = PixArtPipeline.Open(_model.Package, options, device);
-        using var host = PixArtPipeline.Open(_model.Package, options);
+        using var emulated = TextToImagePipeline.Open(_model.Package, options, device);
+        using var host = TextToImagePipeline.Open(_model.Package, options);
         var requests = Requests();
         var expected = Generate(host, requests);
         var got = Generate(emulated, requests);
@@ -95,10 +96,10 @@ public sealed class StepDevicePipelineTests
     [TestCase("ort", "host")]
     public void CudaPipelineMatchesTheCpuPipeline(string attention, string buffers)
     {
-        PixArtPipeline cuda;
+        TextToImagePipeline cuda;
         try
         {
-            cuda = PixArtPipeline.Open(_model.Package, new RuntimeOptions { Provider = "cuda", Attention = attention, Buffers = buffers });
+            cuda = TextToImagePipeline.Open(_model.Package, new RuntimeOptions { Provider = "cuda", Attention = attention, Buffers = buffers });
         }
         catch (ProviderUnavailableException e)
         {
@@ -107,7 +108,7 @@ public sealed class StepDevicePipelineTests
         }
         using (cuda)
         {
-            using var cpu = PixArtPipeline.Open(_model.Package, new RuntimeOptions { Threads = 1, Attention = attention });
+            using var cpu = TextToImagePipeline.Open(_model.Package, new RuntimeOptions { Threads = 1, Attention = attention });
             var requests = Requests();
             var expected = Generate(cpu, requests);
             var got = Generate(cuda, requests);

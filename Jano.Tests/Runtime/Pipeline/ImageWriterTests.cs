@@ -23,7 +23,7 @@ public sealed class ImageWriterTests
         using var folder = new TempFolder();
         var dir = folder.Path;
         var gray = Path.Combine(dir, "g.png");
-        ImageWriter.SavePng(gray, [[-1f, 1f, 0f, 0.5f], [1f, 1f, 1f, 1f]], 1, 2);
+        ImageWriter.SavePng(gray, [[-1f, 1f, 0f, 0.5f], [1f, 1f, 1f, 1f]], 1, 2, 2);
         using (var img = Image.Load<L8>(gray))
         {
             Assert.That((img.Width, img.Height), Is.EqualTo((6, 2)), "two images side by side with a 2-pixel gap");
@@ -32,13 +32,13 @@ public sealed class ImageWriterTests
             Assert.That(img[1, 1].PackedValue, Is.EqualTo(ImageWriter.ToByte(0.5f)));
         }
         var rgb = Path.Combine(dir, "c.png");
-        ImageWriter.SavePng(rgb, [[1f, -1f, -1f, -1f, /*G*/ -1f, 1f, -1f, -1f, /*B*/ -1f, -1f, 1f, -1f]], 3, 2);
+        ImageWriter.SavePng(rgb, [[1f, -1f, -1f, -1f, /*G*/ -1f, 1f, -1f, -1f, /*B*/ -1f, -1f, 1f, -1f]], 3, 2, 2);
         using (var img = Image.Load<Rgb24>(rgb))
         {
             Assert.That(img[0, 0], Is.EqualTo(new Rgb24(255, 0, 0)));
             Assert.That(img[1, 0], Is.EqualTo(new Rgb24(0, 255, 0)));
             Assert.That(img[0, 1], Is.EqualTo(new Rgb24(0, 0, 255)));
         }
-        Assert.Throws<ArgumentException>(() => ImageWriter.SavePng(Path.Combine(dir, "x.png"), [new float[16]], 4, 2));
+        Assert.Throws<ArgumentException>(() => ImageWriter.SavePng(Path.Combine(dir, "x.png"), [new float[16]], 4, 2, 2));
     }
 }

@@ -32,7 +32,7 @@ public sealed class PipelineTests
 
     private static void AssertPipelineMatchesModelGraph(TinyPixArt model, int steps, double guidance, long seed)
     {
-        using var pipeline = PixArtPipeline.Open(model.Package, new RuntimeOptions { Threads = 1 });
+        using var pipeline = TextToImagePipeline.Open(model.Package, new RuntimeOptions { Threads = 1 });
         var result = pipeline.Generate(new GenerationRequest { Prompt = "a sneaker", Seed = seed, Steps = steps, Guidance = guidance });
         var cond = pipeline.Text.Encode("a sneaker");
         var uncond = pipeline.Text.Encode("");
@@ -53,14 +53,14 @@ public sealed class PipelineTests
     [Test]
     public void SameSeedGivesIdenticalBytesAndAnotherSeedDoesNot()
     {
-        using var pipeline = PixArtPipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1 });
+        using var pipeline = TextToImagePipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1 });
         var request = new GenerationRequest { Prompt = "an ankle boot", Seed = 9, Steps = 4 };
         var a = Path.Combine(_flow.Folder, "a.png");
         var b = Path.Combine(_flow.Folder, "b.png");
         var c = Path.Combine(_flow.Folder, "c.png");
-        ImageWriter.SavePng(a, [pipeline.Generate(request).Image], 1, 8);
-        ImageWriter.SavePng(b, [pipeline.Generate(request).Image], 1, 8);
-        ImageWriter.SavePng(c, [pipeline.Generate(request with { Seed = 10 }).Image], 1, 8);
+        ImageWriter.SavePng(a, [pipeline.Generate(request).Image], 1, 8, 8);
+        ImageWriter.SavePng(b, [pipeline.Generate(request).Image], 1, 8, 8);
+        ImageWriter.SavePng(c, [pipeline.Generate(request with { Seed = 10 }).Image], 1, 8, 8);
         Assert.That(File.ReadAllBytes(b), Is.EqualTo(File.ReadAllBytes(a)));
         Assert.That(File.ReadAllBytes(c), Is.Not.EqualTo(File.ReadAllBytes(a)));
     }
@@ -69,8 +69,8 @@ public sealed class PipelineTests
     public void OnnxRuntimeMultiHeadAttentionBackendGivesTheSameImage()
     {
         var request = new GenerationRequest { Prompt = "a dress", Seed = 21, Steps = 4 };
-        using var kernel = PixArtPipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1, Attention = "kernel" });
-        using var ort = PixArtPipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1, Attention = "ort" });
+        using var kernel = TextToImagePipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1, Attention = "kernel" });
+        using var ort = TextToImagePipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1, Attention = "ort" });
         Assert.That(TestData.MaxAbsDiff(ort.Generate(request).Image, kernel.Generate(request).Image), Is.LessThanOrEqualTo(1e-4));
     }
 
@@ -80,7 +80,7 @@ public sealed class PipelineTests
     {
         // Per-step cost = (allocations of a long run − those of a short run) / extra steps; the
         // per-image setup (result arrays, sampler) cancels out.
-        using var pipeline = PixArtPipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1, Attention = attention });
+        using var pipeline = TextToImagePipeline.Open(_flow.Package, new RuntimeOptions { Threads = 1, Attention = attention });
         var request = new GenerationRequest { Prompt = "a coat", Seed = 1, Steps = 3 };
         pipeline.Generate(request);
         pipeline.Generate(request with { Steps = 13 });

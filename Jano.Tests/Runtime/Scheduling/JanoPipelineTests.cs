@@ -1,3 +1,5 @@
+using Jano.Runtime.Engine;
+using Jano.Core.Acceleration;
 using Jano.Runtime;
 using Jano.Runtime.Pipeline;
 using Jano.Runtime.Scheduling;
@@ -10,7 +12,7 @@ namespace Jano.Tests.Runtime.Scheduling;
 public sealed class JanoPipelineTests
 {
     private TinyPixArt _model = null!;
-    private PixArtPipeline _pipeline = null!;
+    private TextToImagePipeline _pipeline = null!;
     private int Tokens => _model.Config.Tokens;
 
     [OneTimeSetUp]
@@ -18,7 +20,7 @@ public sealed class JanoPipelineTests
     {
         _model = new TinyPixArt(layers: 2, heads: 2, headDim: 8, sample: 8, patch: 2, inChannels: 1, outChannels: 1, caption: 384, seed: 31);
         _model.Export();
-        _pipeline = PixArtPipeline.Open(_model.Package, new RuntimeOptions { Threads = 1 });
+        _pipeline = TextToImagePipeline.Open(_model.Package, new RuntimeOptions { Threads = 1 });
     }
 
     [OneTimeTearDown]
@@ -110,7 +112,7 @@ public sealed class JanoPipelineTests
     [Test]
     public void PermutationRoundTripsThroughTheTokenLayout()
     {
-        var layout = new TokenLayout(8, 2);
+        var layout = new TokenLayout(8, 8, 2);
         var image = TestData.Normal(64, 8);
         var order = TokenMask.Forced(16, 0.3, 0.3, seed: 9).Order;
         var rows = new float[16 * 4];

@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 using Jano.Runtime.Scheduling;
 
 namespace Jano.Tests.Runtime.Scheduling;
@@ -7,7 +8,7 @@ public sealed class JanoScheduleTests
     [Test]
     public void ReferenceImagePresetOverFiftySteps()
     {
-        var o = JanoPresets.For(32)[JanoPresets.Reference];
+        var o = JanoPresets.For(32, 32)[JanoPresets.Reference];
         // Hand-written: 7 warm-up, a refresh every 12 steps after warm-up, medium every 4, 2 cool-down.
         const string expected = "FFFFFFF" + "F" + "AAAMAAAMAAA" + "F" + "AAAMAAAMAAA" + "F" + "AAAMAAAMAAA" + "F" + "AAAM" + "FF";
         Assert.That(JanoSchedule.Describe(JanoSchedule.Levels(50, o)), Is.EqualTo(expected));
@@ -16,7 +17,7 @@ public sealed class JanoScheduleTests
     [Test]
     public void Sd3PresetOverTwentyEightSteps()
     {
-        var o = JanoPresets.For(32)[JanoPresets.Sd3];
+        var o = JanoPresets.For(32, 32)[JanoPresets.Sd3];
         const string expected = "FFFFF" + "F" + "AAAMAAA" + "F" + "AAAMAAA" + "F" + "AAAM" + "FF";
         Assert.That(JanoSchedule.Describe(JanoSchedule.Levels(28, o)), Is.EqualTo(expected));
     }
@@ -24,15 +25,15 @@ public sealed class JanoScheduleTests
     [Test]
     public void ReferencePresetBlocksGiveASixteenBySixteenGrid()
     {
-        Assert.That(JanoPresets.For(32)[JanoPresets.Reference].BlockHeight, Is.EqualTo(2));
-        Assert.That(JanoPresets.For(128)[JanoPresets.Reference].BlockWidth, Is.EqualTo(8));
+        Assert.That(JanoPresets.For(32, 32)[JanoPresets.Reference].BlockHeight, Is.EqualTo(2));
+        Assert.That(JanoPresets.For(128, 128)[JanoPresets.Reference].BlockWidth, Is.EqualTo(8));
     }
 
     [TestCase(7, 3, 10, "warmup + cooldown")]
     [TestCase(1, 0, 10, "warmup")]
     public void StepCountsThatLeaveNothingToAccelerateAreRejected(int warmup, int cooldown, int steps, string option)
     {
-        var e = Assert.Throws<ArgumentException>(() => new JanoOptions { Warmup = warmup, Cooldown = cooldown }.Validate(steps, 32, 2))!;
+        var e = Assert.Throws<ArgumentException>(() => new JanoOptions { Warmup = warmup, Cooldown = cooldown }.Validate(steps, 32, 32))!;
         Assert.That(e.Message, Does.Contain(option));
     }
 
@@ -65,7 +66,7 @@ public sealed class JanoScheduleTests
         var o = new JanoOptions { StaticThreshold = 0.2, MediumThreshold = 0.4 };
         // 2×2 blocks of 4×4 pixels over an 8×8 image with patch 2: each block covers 2×2 tokens.
         float[] scores = [0.1f, 0.3f, 0.9f, 0.2f];
-        var mask = TokenMask.FromBlockScores(scores, 2, 2, 4, 4, grid: 4, patch: 2, o);
+        var mask = TokenMask.FromBlockScores(scores, 2, 2, 4, 4, gridRows: 4, gridColumns: 4, patch: 2, o);
         Assert.That(mask.Levels[0], Is.EqualTo(TokenLevel.Static));     // block (0,0)
         Assert.That(mask.Levels[3], Is.EqualTo(TokenLevel.Medium));     // block (0,1)
         Assert.That(mask.Levels[2 * 4 + 1], Is.EqualTo(TokenLevel.Active)); // block (1,0)
@@ -73,7 +74,7 @@ public sealed class JanoScheduleTests
         // Blocks smaller than a patch: a token takes the most active block among its pixels.
         float[] fine = new float[16];
         fine[5] = 1f; // pixel block (1,1) of a 4×4 grid of 1-pixel blocks
-        var fineMask = TokenMask.FromBlockScores(fine, 4, 4, 1, 1, grid: 2, patch: 2, o);
+        var fineMask = TokenMask.FromBlockScores(fine, 4, 4, 1, 1, gridRows: 2, gridColumns: 2, patch: 2, o);
         Assert.That(fineMask.Levels, Is.EqualTo(new[] { TokenLevel.Active, TokenLevel.Static, TokenLevel.Static, TokenLevel.Static }));
     }
 

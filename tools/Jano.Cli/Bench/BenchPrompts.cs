@@ -1,4 +1,4 @@
-using Jano.Runtime.Evaluation;
+using Jano.Eval;
 
 namespace Jano.Cli.Bench;
 

@@ -1,6 +1,7 @@
+using Jano.Core.Acceleration;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Jano.Runtime.IO;
+using Jano.Core.IO;
 using Jano.Runtime.Scheduling;
 
 namespace Jano.Cli.Bench;

@@ -1,3 +1,4 @@
+using Jano.Runtime.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using Jano.Runtime.Pipeline;
@@ -11,19 +12,19 @@ namespace Jano.Cli.Bench;
 /// alternates from one item to the next (dense, jano, jano, dense, …) so that neither always runs
 /// right after the other: drift in machine load and cache state falls on both alike.
 /// </summary>
-public sealed class BenchRunner(PixArtPipeline pipeline, BenchSettings settings, TextWriter log)
+public sealed class BenchRunner(TextToImagePipeline pipeline, BenchSettings settings, TextWriter log)
 {
     public const string Dense = "dense";
     public const string Jano = "jano";
 
     public static readonly IReadOnlyList<string> Methods = [Dense, Jano];
 
-    private readonly TokenMask? _forcedMask = settings.Forced?.Mask(pipeline.Package.Manifest.Dims.Tokens);
+    private readonly TokenMask? _forcedMask = settings.Forced?.Mask(pipeline.Package.Manifest.Geometry.Tokens);
 
     public BenchMeasurements Run()
     {
-        var d = pipeline.Package.Manifest.Dims;
-        var measurements = new BenchMeasurements(d.InChannels, d.SampleSize);
+        var g = pipeline.Package.Manifest.Geometry;
+        var measurements = new BenchMeasurements(g.Channels, g.Height, g.Width);
         var items = settings.Items;
         for (var w = 0; w < settings.WarmupRuns; w++)
             foreach (var method in Methods)
@@ -81,6 +82,6 @@ public sealed class BenchRunner(PixArtPipeline pipeline, BenchSettings settings,
         var cond = pipeline.Text.Encode(prompt);
         var useGuidance = (settings.Guidance ?? pipeline.Package.Manifest.Defaults.Guidance) != 1.0;
         var uncond = useGuidance ? pipeline.Text.Encode(negativePrompt) : null;
-        pipeline.Engine.SetCaptions(cond.HiddenStates, cond.TokenCount, uncond?.HiddenStates, uncond?.TokenCount ?? 0);
+        pipeline.Engine.SetCaptions(new CaptionInput(cond.HiddenStates, cond.TokenCount), uncond is null ? null : new CaptionInput(uncond.HiddenStates, uncond.TokenCount));
     }
 }

@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 using Jano.Runtime.Scheduling;
 
 namespace Jano.Cli.Bench;

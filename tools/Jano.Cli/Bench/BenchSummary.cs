@@ -1,6 +1,6 @@
 using Jano.Runtime.Diagnostics;
 using Jano.Runtime.Imaging;
-using Jano.Runtime.Packages;
+using Jano.Core.Packages;
 
 namespace Jano.Cli.Bench;
 
@@ -51,7 +51,7 @@ public static class BenchSummary
             Machine = machine,
             Package = package.Folder,
             PackageName = manifest.Name,
-            Tokens = manifest.Dims.Tokens,
+            Tokens = manifest.Geometry.Tokens,
             Depth = manifest.Dims.Depth,
             Width = manifest.Dims.HiddenSize,
             Steps = steps,
@@ -86,7 +86,7 @@ public static class BenchSummary
             var image = m.Image(method, item);
             var dense = m.Image(BenchRunner.Dense, item);
             psnr = ImageMetrics.Psnr(image, dense);
-            if (m.Size >= SsimWindow) ssim = ImageMetrics.Ssim(image, dense, m.Channels, m.Size);
+            if (m.Height >= SsimWindow && m.Width >= SsimWindow) ssim = ImageMetrics.Ssim(image, dense, m.Channels, m.Height, m.Width);
         }
         return new ImageResult(method, item.Prompt, item.Seed, median, denseMedian / median, psnr, ssim,
             report?.IdealSpeedup ?? 1, report?.ActiveFraction ?? 1);

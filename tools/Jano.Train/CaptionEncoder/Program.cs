@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jano.Runtime.IO;
+using Jano.Core.IO;
 using Jano.Runtime.Text;
 using Jano.Train.Data;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Jano.Runtime;
+using Jano.Runtime.Engine;
 using Jano.Runtime.Pipeline;
 using Jano.Train.Export;
 using static TorchSharp.torch;
@@ -30,16 +31,17 @@ public static class YardstickCommand
         set_num_threads(threads);
         set_num_interop_threads(1);
         using var torchModel = DiffusersExport.Read(checkpoint);
-        using var pipeline = PixArtPipeline.Open(package, new RuntimeOptions { Threads = threads, Provider = "cpu" });
+        using var pipeline = TextToImagePipeline.Open(package, new RuntimeOptions { Threads = threads, Provider = "cpu" });
         var dims = pipeline.Package.Manifest.Dims;
+        var geometry = pipeline.Package.Manifest.Geometry;
         var config = torchModel.Config;
-        if (config.Dim != dims.HiddenSize || config.NumLayers != dims.Depth || config.SampleSize != dims.SampleSize)
-            throw new ArgumentException($"{checkpoint} (width {config.Dim}, {config.NumLayers} blocks, sample {config.SampleSize}) is not the model of {package} (width {dims.HiddenSize}, {dims.Depth} blocks, sample {dims.SampleSize})");
+        if (config.Dim != dims.HiddenSize || config.NumLayers != dims.Depth || config.SampleSize != geometry.Height || config.SampleSize != geometry.Width)
+            throw new ArgumentException($"{checkpoint} (width {config.Dim}, {config.NumLayers} blocks, sample {config.SampleSize}) is not the model of {package} (width {dims.HiddenSize}, {dims.Depth} blocks, sample {geometry.Describe()})");
 
         // Inputs: the prompt and the empty caption through the runtime's MiniLM, seeded latents, a mid-range timestep.
         var cond = pipeline.Text.Encode(prompt);
         var uncond = pipeline.Text.Encode("");
-        int c = dims.InChannels, s = dims.SampleSize, length = Math.Max(cond.TokenCount, uncond.TokenCount);
+        int c = geometry.Channels, s = geometry.Height, length = Math.Max(cond.TokenCount, uncond.TokenCount);
         var latents = new float[c * s * s];
         var random = new Random(7);
         for (int i = 0; i < latents.Length; i++) latents[i] = (float)(random.NextDouble() * 2 - 1);
@@ -47,8 +49,8 @@ public static class YardstickCommand
 
         var engine = pipeline.Engine;
         engine.ResetOrder();
-        engine.SetCaptions(cond.HiddenStates, cond.TokenCount, uncond.HiddenStates, uncond.TokenCount);
-        void OrtStep() => engine.Forward(latents, timestep, dims.Tokens);
+        engine.SetCaptions(new CaptionInput(cond.HiddenStates, cond.TokenCount), new CaptionInput(uncond.HiddenStates, uncond.TokenCount));
+        void OrtStep() => engine.Forward(latents, timestep, geometry.Tokens);
 
         using var x = tensor(latents, [1, c, s, s]).expand(2, c, s, s).contiguous();
         using var t = full(2, timestep);
@@ -91,7 +93,7 @@ public static class YardstickCommand
         double ort = WallClock.Median(ortMs), torch = WallClock.Median(torchMs);
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv,
-            $"dense step (2 branches, {dims.Tokens} tokens, {dims.Depth} blocks × {dims.HiddenSize}, {threads} thread(s), median of {repeats}): ONNX Runtime {ort:F3} ms, libtorch {torch:F3} ms, ONNX Runtime ÷ libtorch = {ort / torch:F2}"));
+            $"dense step (2 branches, {geometry.Tokens} tokens, {dims.Depth} blocks × {dims.HiddenSize}, {threads} thread(s), median of {repeats}): ONNX Runtime {ort:F3} ms, libtorch {torch:F3} ms, ONNX Runtime ÷ libtorch = {ort / torch:F2}"));
         return 0;
     }
 }

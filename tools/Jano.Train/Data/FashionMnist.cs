@@ -1,24 +1,24 @@
-using Jano.Runtime.Evaluation;
+using Jano.Eval;
 using static TorchSharp.torch;
 
 namespace Jano.Train.Data;
 
 /// <summary>
-/// One Fashion-MNIST split as the model sees it: the runtime's loader (Jano.Runtime.Evaluation, the same
+/// One Fashion-MNIST split as the model sees it: the runtime's loader (Jano.Eval, the same
 /// files and checks `jano eval` uses) turned into a tensor, 28×28 padded to 32×32 (patch 2 needs a size
 /// the patch divides; 32 = 16×16 tokens) with the background value, scaled to [−1, 1].
 /// </summary>
 public sealed record FashionMnist(Tensor Images, long[] Labels)
 {
-    public const string DefaultFolder = Runtime.Evaluation.FashionMnist.DefaultFolder;
-    public const int Side = Runtime.Evaluation.FashionMnist.ImageSize, Padded = 32;
+    public const string DefaultFolder = Jano.Eval.FashionMnist.DefaultFolder;
+    public const int Side = Jano.Eval.FashionMnist.ImageSize, Padded = 32;
 
     public int Count => Labels.Length;
 
     /// <param name="split">"train" or "test"</param>
     public static FashionMnist Load(string folder, string split)
     {
-        var dataset = Runtime.Evaluation.FashionMnist.Load(folder);
+        var dataset = Jano.Eval.FashionMnist.Load(folder);
         LabelledImages set = split switch
         {
             "train" => dataset.Train,

@@ -1,0 +1,58 @@
+using Jano.Core.Stages;
+
+namespace Jano.Core.Packages;
+
+/// <summary>The checks of a parsed manifest that need no file: every message names the field.</summary>
+internal static class ManifestValidator
+{
+    public static void Validate(ModelManifest m, string path)
+    {
+        ModelPackageException Bad(string field, string problem) => new($"{path}: field '{field}' {problem}");
+        if (m.Components is null) throw Bad("components", "is missing");
+        var t = m.Components.Transformer ?? throw Bad("components.transformer", "is missing");
+        if (t.Family != PixArtStages.Family) throw Bad("components.transformer.family", $"is '{t.Family}'; this runtime knows: {PixArtStages.Family}");
+        if (t.DType is not ("float32" or "float16")) throw Bad("components.transformer.dtype", $"is '{t.DType}'; this runtime reads float32 and float16 packages");
+        var g = t.Geometry ?? throw Bad("components.transformer.geometry", "is missing");
+        if (g.Problem() is { } geometryProblem) throw Bad("components.transformer.geometry." + geometryProblem.Split(':')[0], geometryProblem[(geometryProblem.IndexOf(':') + 2)..]);
+        var d = t.Dims ?? throw Bad("components.transformer.dims", "is missing");
+        if (d.HiddenSize <= 0 || d.Depth <= 0 || d.Heads <= 0 || d.HeadDim <= 0 || d.MlpHidden <= 0 || d.CaptionChannels <= 0)
+            throw Bad("components.transformer.dims", "has a non-positive size");
+        if (d.Heads * d.HeadDim != d.HiddenSize) throw Bad("components.transformer.dims.heads", $"× headDim ({d.Heads}×{d.HeadDim}) differs from hiddenSize {d.HiddenSize}");
+
+        var s = t.Stages ?? throw Bad("components.transformer.stages", "is missing");
+        foreach (var (name, graph) in new[] { ("embed", s.Embed), ("cond", s.Cond), ("context", s.Context), ("final", s.Final), ("attention", s.Attention) })
+            if (graph?.File is null || graph.Inputs is null || graph.Outputs is null) throw Bad($"components.transformer.stages.{name}", "is missing or lacks file, inputs or outputs");
+        if (s.Blocks is null || s.Blocks.Count != d.Depth)
+            throw Bad("components.transformer.stages.blocks", $"lists {s.Blocks?.Count ?? 0} blocks, dims.depth is {d.Depth}");
+        for (var i = 0; i < s.Blocks.Count; i++)
+        {
+            var b = s.Blocks[i];
+            if (!BlockKind.All.Contains(b.Kind)) throw Bad($"components.transformer.stages.blocks[{i}].kind", $"is '{b.Kind}'; kinds: {string.Join(", ", BlockKind.All)}");
+            if (!BlockKind.Supported.Contains(b.Kind)) throw Bad($"components.transformer.stages.blocks[{i}].kind", $"is '{b.Kind}', which this runtime cannot run yet (it runs: {string.Join(", ", BlockKind.Supported)})");
+            if (b.Pre?.File is null || b.Post?.File is null || b.Pre.Inputs is null || b.Post.Inputs is null || b.Pre.Outputs is null || b.Post.Outputs is null)
+                throw Bad($"components.transformer.stages.blocks[{i}]", "lacks a pre or post graph with file, inputs and outputs");
+        }
+        foreach (var table in t.Tables ?? [])
+        {
+            if (table.Width <= 0) throw Bad($"components.transformer.tables['{table.Name}'].width", "must be positive");
+            if (table.Rows is not (TokenTable.ImageRows or TokenTable.AllRows)) throw Bad($"components.transformer.tables['{table.Name}'].rows", $"is '{table.Rows}'; one of: {TokenTable.ImageRows}, {TokenTable.AllRows}");
+        }
+
+        if (m.Components.TextEncoders is not { Count: > 0 }) throw Bad("components.textEncoders", "lists no text encoder");
+        foreach (var (e, i) in m.Components.TextEncoders.Select((e, i) => (e, i)))
+        {
+            if (e.Kind != TextEncoderComponent.MiniLm) throw Bad($"components.textEncoders[{i}].kind", $"is '{e.Kind}'; this runtime runs: {TextEncoderComponent.MiniLm}");
+            if (e.MaxTokens <= 0) throw Bad($"components.textEncoders[{i}].maxTokens", $"must be positive, found {e.MaxTokens}");
+            if (e.HiddenSize != d.CaptionChannels) throw Bad($"components.textEncoders[{i}].hiddenSize", $"is {e.HiddenSize}, but the transformer takes {d.CaptionChannels}-wide caption states (dims.captionChannels)");
+        }
+        if (m.Components.Decoder.Kind != DecoderComponent.None) throw Bad("components.decoder.kind", $"is '{m.Components.Decoder.Kind}'; this runtime decodes: {DecoderComponent.None} (pixel-space models)");
+
+        var sampler = m.Components.Scheduler?.Sampler ?? throw Bad("components.scheduler.sampler", "is missing");
+        if (sampler.Kind is not (SamplerSettings.FlowEuler or SamplerSettings.Ddim))
+            throw Bad("components.scheduler.sampler.kind", $"is '{sampler.Kind}'; known: {SamplerSettings.FlowEuler}, {SamplerSettings.Ddim}");
+        if (m.Defaults.Steps <= 0) throw Bad("defaults.steps", $"must be positive, found {m.Defaults.Steps}");
+        if (!double.IsFinite(m.Defaults.Guidance) || m.Defaults.Guidance < 0) throw Bad("defaults.guidance", $"must be a finite number ≥ 0, found {m.Defaults.Guidance}");
+        if (m.DefaultJanoPreset is { } preset && (m.JanoPresets is null || !m.JanoPresets.ContainsKey(preset)))
+            throw Bad("defaultJanoPreset", $"is '{preset}', which is not one of the package's presets ({string.Join(", ", m.JanoPresets?.Keys.ToArray() ?? [])})");
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Jano.Core.Acceleration;
+using Jano.Core.Geometry;
+
+namespace Jano.Core.Packages;
+
+/// <summary>
+/// jano-model.json, format version 2 (docs/PACKAGE.md): the components of a pipeline (transformer,
+/// text encoders, decoder, scheduler), generation defaults, Jano presets and the file list with sha256.
+/// Written by Jano.Export, read by the runtime.
+/// </summary>
+public sealed record ModelManifest
+{
+    public const string FileName = "jano-model.json";
+    public const string FormatName = "jano-model";
+    public const int CurrentFormatVersion = 2;
+
+    public string Format { get; init; } = FormatName;
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public string Name { get; init; } = "";
+    public required ModelComponents Components { get; init; }
+    public GenerationDefaults Defaults { get; init; } = new();
+    /// <summary>Named Jano presets for this model's size; <see cref="DefaultJanoPreset"/> is the one a generation uses unless told otherwise.</summary>
+    public Dictionary<string, JanoOptions>? JanoPresets { get; init; }
+    public string? DefaultJanoPreset { get; init; }
+    public List<PackageFile> Files { get; init; } = [];
+
+    [JsonIgnore] public TransformerComponent Transformer => Components.Transformer;
+    [JsonIgnore] public string Family => Transformer.Family;
+    [JsonIgnore] public LatentGeometry Geometry => Transformer.Geometry;
+    [JsonIgnore] public ModelDims Dims => Transformer.Dims;
+    [JsonIgnore] public string DType => Transformer.DType;
+    [JsonIgnore] public TransformerStages Stages => Transformer.Stages;
+    [JsonIgnore] public SamplerSettings Sampler => Components.Scheduler.Sampler;
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+}
+
+public sealed record ModelComponents
+{
+    public required TransformerComponent Transformer { get; init; }
+    public required List<TextEncoderComponent> TextEncoders { get; init; }
+    public DecoderComponent Decoder { get; init; } = new();
+    public required SchedulerComponent Scheduler { get; init; }
+}
+
+/// <summary>The denoising transformer: family, dtype, geometry, sizes, stage graphs by role, per-token tables.</summary>
+public sealed record TransformerComponent
+{
+    public required string Family { get; init; }
+    [JsonPropertyName("dtype")]
+    public string DType { get; init; } = "float32";
+    public required LatentGeometry Geometry { get; init; }
+    public required ModelDims Dims { get; init; }
+    public required TransformerStages Stages { get; init; }
+    /// <summary>Per-token tables (positions; RoPE cos/sin for later families), gathered in scheduling order.</summary>
+    public List<TokenTable> Tables { get; init; } = [];
+}
+
+/// <summary>Widths of the transformer (the token geometry is <see cref="LatentGeometry"/>).</summary>
+public sealed record ModelDims
+{
+    public required int HiddenSize { get; init; }
+    public required int Depth { get; init; }
+    public required int Heads { get; init; }
+    public required int HeadDim { get; init; }
+    public required int MlpHidden { get; init; }
+    /// <summary>Width of the text encoder's token states the transformer takes.</summary>
+    public required int CaptionChannels { get; init; }
+    public int ModulationSize { get; init; }
+}
+
+/// <summary>
+/// A text encoder: kind minilm | t5 | clip, its width and maximum token count, and which outputs the
+/// transformer uses ("states", "pooled"). Graph and tokenizer are files of the package, or null for
+/// the built-in MiniLM.
+/// </summary>
+public sealed record TextEncoderComponent
+{
+    public const string MiniLm = "minilm";
+
+    public required string Kind { get; init; }
+    public string Name { get; init; } = "";
+    public required int HiddenSize { get; init; }
+    public required int MaxTokens { get; init; }
+    public List<string> Outputs { get; init; } = ["states"];
+    public string? Graph { get; init; }
+    public List<string>? Tokenizer { get; init; }
+}
+
+/// <summary>How latents become pixels: "none" for pixel-space models, or an AutoencoderKL decoder graph.</summary>
+public sealed record DecoderComponent
+{
+    public const string None = "none";
+    public const string AutoencoderKl = "autoencoder-kl";
+
+    public string Kind { get; init; } = None;
+    public string? Graph { get; init; }
+    public double ScalingFactor { get; init; } = 1.0;
+    public double ShiftFactor { get; init; }
+}
+
+/// <summary>
+/// The scheduler: diffusers' class name and scheduler_config.json carried verbatim (null when the
+/// checkpoint had none), and the sampler settings this runtime runs from them.
+/// </summary>
+public sealed record SchedulerComponent
+{
+    public required string ClassName { get; init; }
+    public JsonElement? Config { get; init; }
+    public required SamplerSettings Sampler { get; init; }
+}
+
+/// <summary>
+/// Kind "flow-euler": rectified flow, the model predicts velocity ε − x₀ at timestep 1000·σ (diffusers'
+/// FlowMatchEulerDiscreteScheduler). Kind "ddim": the model predicts ε at a discrete DDPM timestep.
+/// </summary>
+public sealed record SamplerSettings
+{
+    public const string FlowEuler = "flow-euler";
+    public const string Ddim = "ddim";
+
+    public required string Kind { get; init; }
+    public int TrainTimesteps { get; init; } = 1000;
+    public double Shift { get; init; } = 1.0;
+    public double BetaStart { get; init; } = 0.0001;
+    public double BetaEnd { get; init; } = 0.02;
+    public string BetaSchedule { get; init; } = "linear";
+
+    /// <summary>diffusers' class for a sampler kind, for packages exported without a scheduler config.</summary>
+    public static string ClassNameOf(string kind) => kind == Ddim ? "DDIMScheduler" : "FlowMatchEulerDiscreteScheduler";
+}
+
+public sealed record GenerationDefaults
+{
+    public int Steps { get; init; } = 20;
+    public double Guidance { get; init; } = 4.5;
+}
+
+public sealed record PackageFile(string Path, string Sha256, long Bytes);

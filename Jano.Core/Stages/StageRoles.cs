@@ -1,0 +1,52 @@
+namespace Jano.Core.Stages;
+
+/// <summary>
+/// Stage roles and the tensor names of each, defined once: the exporter names its graphs' inputs and
+/// outputs from here and writes them into the manifest; the runtime checks the manifest and the
+/// graphs against the same definitions and binds its buffers by these names.
+/// </summary>
+public static class StageRoles
+{
+    public const string Embed = "embed";
+    public const string Cond = "cond";
+    public const string Context = "context";
+    public const string Pre = "pre";
+    public const string Post = "post";
+    public const string Final = "final";
+    public const string Attention = "attention";
+    public const string Model = "model";
+
+    /// <summary>Tensor names shared by the roles.</summary>
+    public static class Names
+    {
+        public const string Patches = "patches";
+        public const string Positions = "positions";
+        public const string Hidden = "hidden";
+        public const string HiddenOut = "hidden_out";
+        public const string Timestep = "timestep";
+        public const string TMod = "t_mod";
+        public const string TEmb = "t_emb";
+        public const string TextStates = "text_states";
+        public const string Q = "q";
+        public const string K = "k";
+        public const string V = "v";
+        public const string AttentionOut = "attention";
+        public const string CrossK = "cross_k";
+        public const string CrossV = "cross_v";
+        public const string CrossBias = "cross_bias";
+        public const string PatchOut = "patch_out";
+        public const string Query = "query";
+        public const string Key = "key";
+        public const string Value = "value";
+        public const string Output = "output";
+        public const string Sample = "sample";
+        public const string Out = "out";
+
+        /// <summary>Per-layer cross-attention keys and values of the context graph.</summary>
+        public static string CrossKeyOf(int layer) => $"cross_k_{layer:D2}";
+        public static string CrossValueOf(int layer) => $"cross_v_{layer:D2}";
+    }
+
+    /// <summary>Self-attention as ONNX Runtime's MultiHeadAttention: the same for every family.</summary>
+    public static readonly StageSignature AttentionGraph = new(Attention, [Names.Query, Names.Key, Names.Value], [Names.Output]);
+}

@@ -1,0 +1,20 @@
+using Jano.Runtime.Onnx;
+
+namespace Jano.Runtime.Engine;
+
+/// <summary>The bound runs of one step at one computed token count: embed, per block pre and post, final.</summary>
+public sealed class StepRuns(BoundRun embed, BoundRun[] pre, BoundRun[] post, BoundRun final) : IDisposable
+{
+    public BoundRun Embed { get; } = embed;
+    public BoundRun[] Pre { get; } = pre;
+    public BoundRun[] Post { get; } = post;
+    public BoundRun Final { get; } = final;
+
+    /// <summary>Per-layer MultiHeadAttention runs when attention goes through ONNX Runtime (bound by the engine); null for the kernel.</summary>
+    public BoundRun[]? Attention { get; set; }
+
+    public void Dispose()
+    {
+        foreach (var r in Pre.Concat(Post).Append(Final).Append(Embed).Concat(Attention ?? [])) r.Dispose();
+    }
+}

@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using Jano.Kernels;
+using Jano.Runtime.Devices;
+using Jano.Runtime.Onnx;
+using Jano.Runtime.Pipeline;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Jano.Runtime.Engine;
+
+/// <summary>
+/// One transformer forward over the prefix rows and the first n image tokens in scheduling order, for
+/// every guidance branch at once, whatever the family (the block program says which graphs run):
+/// embed → per block (pre → new K/V rows [0, L + n) into the persistent buffers → attention of L + n
+/// queries against all L + N keys → post) → final into rows [0, n) of the persistent output. A dense
+/// step is n = N in natural order; every acceleration is a smaller n or a new order on the same path.
+/// The conditional and unconditional branches run as one batch of two. Every input and output is bound
+/// to a persistent buffer of the step device (host memory, or GPU memory with ONNX Runtime and our
+/// kernels on one stream), so a step allocates nothing and, on a GPU, moves only the computed patch
+/// rows up and the output rows down: the scheduler, guidance and the Jano analysis stay on the host.
+/// </summary>
+public sealed class TokenEngine : IDisposable
+{
+    public const int MaxBranches = 2;
+
+    private readonly IBlockProgram _program;
+    private readonly EngineShape _shape;
+    private readonly IStepDevice _device;
+    private readonly bool _kernelAttention;
+    private readonly RunOptions _runOptions = new();
+    /// <summary>Default (synchronising) options for the caption run, whose outputs are read at once.</summary>
+    private readonly RunOptions _captionRunOptions = new();
+    private readonly float[] _timestepHost = new float[1];
+    private readonly StepBuffer _timestep;
+    private readonly float[] _patchesHost;
+    private readonly StepBuffer _patches;
+    private readonly StepBuffer _embedded;
+    private readonly StepBuffer _reorderScratch;
+    private readonly TokenTableBuffer[] _tables;
+    private readonly EngineBindings _bindings;
+    private readonly float[] _outputHost;
+    private bool _outputHostCurrent;
+    private readonly BatchBuffers?[] _batches = new BatchBuffers?[MaxBranches + 1];
+    private readonly BoundRun _condRun;
+    private readonly TokenLayout _layout;
+    private readonly int _channels, _outChannels;
+    private readonly int[] _order;
+    private readonly int[] _rowOf;
+    private readonly int[] _reorderTokens;
+    private readonly int[] _reorderRows;
+    private BatchBuffers? _current;
+
+    /// <param name="program">The family's block program; the engine owns it from here on.</param>
+    /// <param name="device">Where the buffers live and what copies between them; the engine does not own it.</param>
+    /// <param name="kernelAttention">Attention through the device's kernel; false: the program's MultiHeadAttention graph in ONNX Runtime.</param>
+    public TokenEngine(IBlockProgram program, TokenLayout layout, int channels, int outChannels, IStepDevice device, bool kernelAttention)
+    {
+        _program = program;
+        _shape = program.Shape;
+        _device = device;
+        _kernelAttention = kernelAttention;
+        _layout = layout;
+        _channels = channels;
+        _outChannels = outChannels;
+        if (layout.Tokens != _shape.Tokens) throw new ArgumentException($"the layout has {layout.Tokens} tokens, the program {_shape.Tokens}");
+        // On a GPU, ONNX Runtime must not wait for its stream after each run: the next stage, and our
+        // kernels, are queued on the same stream, and Output() waits once per step.
+        if (device.ComputeStream is not null) _runOptions.AddRunConfigEntry("disable_synchronize_execution_providers", "1");
+        int n = _shape.Tokens, rows = _shape.Rows, d = _shape.HiddenSize;
+        _timestep = device.Allocate(1, 1);
+        _patchesHost = new float[n * _shape.PatchInputWidth]; // staging: Upload copies out of it before returning
+        _patches = device.Allocate(MaxBranches * n, _shape.PatchInputWidth);
+        _embedded = device.Allocate(MaxBranches * rows, d);
+        _reorderScratch = device.Allocate(MaxBranches * rows, Math.Max(d, _shape.PatchOutputWidth));
+        _outputHost = new float[MaxBranches * n * _shape.PatchOutputWidth];
+        _order = Enumerable.Range(0, n).ToArray();
+        _rowOf = new int[n];
+        _reorderTokens = new int[n];
+        _reorderRows = Enumerable.Range(0, rows).ToArray();
+        _tables = program.Tables.Select(t => new TokenTableBuffer(device, t.Name, t.Values, t.Width, t.IncludesPrefix, _shape.PrefixRows)).ToArray();
+        _bindings = new EngineBindings(device, _runOptions, _patches, _embedded, _tables);
+        _condRun = program.Attach(device, _runOptions, _timestep);
+    }
+
+    /// <summary>What holds the buffers (for reports).</summary>
+    public IStepDevice Device => _device;
+
+    public EngineShape Shape => _shape;
+
+    /// <summary>Scheduling order of the image tokens: image row r of every per-token buffer is token Order[r].</summary>
+    public ReadOnlySpan<int> Order => _order;
+
+    /// <summary>Session and attention time, accumulated over every forward; the step total is the pipeline's to measure.</summary>
+    public StepTimings Timings { get; } = new();
+
+    /// <summary>
+    /// Output rows [N, W] of a branch (0 conditional, 1 unconditional), in scheduling order.
+    /// On a GPU the first call after a forward waits for it and downloads every branch's rows once.
+    /// </summary>
+    public ReadOnlySpan<float> Output(int branch)
+    {
+        var batch = Current;
+        var rows = _shape.Tokens * batch.Output.Width;
+        if (batch.Output.HostData is { } host) return host.AsSpan(branch * rows, rows);
+        if (!_outputHostCurrent)
+        {
+            _device.Download(batch.Output, 0, _outputHost.AsSpan(0, batch.Batch * rows));
+            _outputHostCurrent = true;
+        }
+        return _outputHost.AsSpan(branch * rows, rows);
+    }
+
+    /// <summary>A branch's self-attention keys of one layer [L + N, D]: prefix rows, then image rows in scheduling order (tests, introspection; copies).</summary>
+    public float[] Keys(int branch, int layer) => Item(Current.Keys[layer], branch);
+
+    public float[] Values(int branch, int layer) => Item(Current.Values[layer], branch);
+
+    private BatchBuffers Current => _current ?? throw new InvalidOperationException("no captions set; call SetCaptions first");
+
+    private float[] Item(StepBuffer buffer, int item)
+    {
+        var rows = _shape.Rows * buffer.Width;
+        var copy = new float[rows];
+        _device.Download(buffer, (long)item * rows, copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// Sets the scheduling order of the image tokens. Rows of the persistent buffers move along, so
+    /// every token keeps its cached K/V and output values under the new order; prefix rows stay put.
+    /// </summary>
+    public void SetOrder(ReadOnlySpan<int> order)
+    {
+        var start = Stopwatch.GetTimestamp();
+        int n = _shape.Tokens, prefix = _shape.PrefixRows;
+        if (order.Length != n) throw new ArgumentException($"order has {order.Length} entries, the model has {n} tokens");
+        var seen = new bool[n];
+        foreach (var t in order)
+        {
+            if ((uint)t >= (uint)n || seen[t]) throw new ArgumentException("order is not a permutation of the tokens");
+            seen[t] = true;
+        }
+        for (var r = 0; r < n; r++) _rowOf[_order[r]] = r;
+        for (var r = 0; r < n; r++)
+        {
+            _reorderTokens[r] = _rowOf[order[r]]; // new row r ← old row of token order[r]
+            _reorderRows[prefix + r] = prefix + _reorderTokens[r];
+        }
+        foreach (var batch in _batches)
+        {
+            if (batch is null) continue;
+            foreach (var buffer in batch.Keys) Reorder(buffer, batch.Batch, _reorderRows);
+            foreach (var buffer in batch.Values) Reorder(buffer, batch.Batch, _reorderRows);
+            Reorder(batch.Output, batch.Batch, _reorderTokens);
+        }
+        order.CopyTo(_order);
+        foreach (var table in _tables) table.Reorder(_device, _order);
+        _outputHostCurrent = false;
+        Timings.RowsTicks += Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>Back to natural token order (the start of every generation).</summary>
+    public void ResetOrder()
+    {
+        var identity = true;
+        for (var r = 0; r < _order.Length; r++) identity &= _order[r] == r;
+        if (!identity) SetOrder(Enumerable.Range(0, _order.Length).ToArray());
+    }
+
+    /// <summary>Rows of every item of a persistent [B, R, W] buffer permuted by <paramref name="indices"/> (through the scratch buffer).</summary>
+    private void Reorder(StepBuffer buffer, int batch, int[] indices)
+    {
+        int rows = indices.Length, w = buffer.Width;
+        _device.GatherRows(buffer, indices, _reorderScratch, new RowShape(batch, rows, rows, w));
+        _device.Copy(_reorderScratch, 0, buffer, 0, (long)batch * rows * w);
+    }
+
+    /// <summary>
+    /// Sets the text conditioning of the branches (once per prompt pair, not per step): the conditional
+    /// caption alone (guidance off) or both; the program pads them to one length.
+    /// </summary>
+    public void SetCaptions(CaptionInput cond, CaptionInput? uncond)
+    {
+        var count = uncond is null ? 1 : 2;
+        var batch = _batches[count] ??= new BatchBuffers(_device, count, _shape);
+        _outputHostCurrent = false;
+        _current = batch;
+        if (ReferenceEquals(batch.CaptionKeys[0], cond.States) && ReferenceEquals(batch.CaptionKeys[1], uncond?.States)) return;
+        var captions = uncond is null ? new[] { cond } : new[] { cond, uncond };
+        var buffers = _program.EncodeCaptions(_device, _captionRunOptions, captions);
+        batch.ClearRuns();
+        batch.Captions?.Dispose();
+        batch.Captions = buffers;
+        batch.CaptionKeys[0] = cond.States;
+        batch.CaptionKeys[1] = uncond?.States;
+    }
+
+    /// <summary>
+    /// Computes the prefix rows and image tokens [0, n) (scheduling order) of every branch for the
+    /// given latents [C, H, W] and model timestep; their output and K/V rows are overwritten, the rest kept.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> latents, float timestep, int n)
+    {
+        var batch = Current;
+        if (n < 0 || n > _shape.Tokens) throw new ArgumentOutOfRangeException(nameof(n), n, $"token count must be in [0, {_shape.Tokens}]");
+        if (n == 0) return; // nothing to recompute: every output row keeps its cached value
+        ref var sessionTicks = ref Timings.SessionTicks;
+        int b = batch.Batch, prefix = _shape.PrefixRows, rows = _shape.Rows;
+
+        _outputHostCurrent = false;
+        _timestepHost[0] = timestep;
+        _device.Upload(_timestepHost, _timestep, 0);
+        _condRun.Run(ref sessionTicks);
+        var patchWidth = _shape.PatchInputWidth;
+        var rowsStart = Stopwatch.GetTimestamp();
+        _layout.Gather(latents, _channels, _order, n, _patchesHost);
+        _device.Upload(_patchesHost.AsSpan(0, n * patchWidth), _patches, 0);
+        for (var i = 1; i < b; i++) // every branch starts from the same latents
+            _device.Copy(_patches, 0, _patches, (long)i * n * patchWidth, (long)n * patchWidth);
+        Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
+
+        var runs = RunsFor(batch, n);
+        runs.Embed.Run(ref sessionTicks);
+        var attentionShape = AttentionShape.Create(b, prefix + n, rows, rows, _shape.Heads, _shape.HeadDim);
+        for (var layer = 0; layer < _shape.Depth; layer++)
+        {
+            runs.Pre[layer].Run(ref sessionTicks);
+            rowsStart = Stopwatch.GetTimestamp();
+            ScatterRows(batch.NewKeys, batch.Keys[layer], b, prefix + n, rows);
+            ScatterRows(batch.NewValues, batch.Values[layer], b, prefix + n, rows);
+            Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
+            var attentionStart = Stopwatch.GetTimestamp();
+            if (_kernelAttention)
+                _device.Attention(batch.Queries, batch.Keys[layer], batch.Values[layer], batch.AttentionOut, attentionShape);
+            else
+                runs.Attention![layer].Run(ref sessionTicks); // an ONNX Runtime session too
+            Timings.AttentionTicks += Stopwatch.GetTimestamp() - attentionStart;
+            runs.Post[layer].Run(ref sessionTicks);
+        }
+        runs.Final.Run(ref sessionTicks);
+        rowsStart = Stopwatch.GetTimestamp();
+        ScatterRows(batch.NewOutput, batch.Output, b, n, _shape.Tokens);
+        Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
+    }
+
+    /// <summary>Packed rows [B, m, W] → rows [0, m) of each item of a persistent [B, R, W] buffer.</summary>
+    private void ScatterRows(StepBuffer packed, StepBuffer persistent, int batch, int m, int rows)
+    {
+        var w = persistent.Width;
+        for (var i = 0; i < batch; i++)
+            _device.Copy(packed, (long)i * m * w, persistent, (long)i * rows * w, (long)m * w);
+    }
+
+    /// <summary>Writes the image-layout prediction [C, H, W] (the first C of C_out channels) from output rows.</summary>
+    public void Unpatchify(ReadOnlySpan<float> rows, Span<float> image) =>
+        _layout.Scatter(rows, _outChannels, _channels, _order, image);
+
+    private StepRuns RunsFor(BatchBuffers batch, int n)
+    {
+        if (batch.Runs.TryGetValue(n, out var runs)) return runs;
+        runs = _program.Bind(_bindings, batch, n);
+        if (!_kernelAttention)
+        {
+            int b = batch.Batch, prefix = _shape.PrefixRows, rows = _shape.Rows;
+            runs.Attention = new BoundRun[_shape.Depth];
+            for (var i = 0; i < _shape.Depth; i++)
+                runs.Attention[i] = new BoundRun(_device, _program.AttentionSession, _runOptions,
+                    [(Core.Stages.StageRoles.Names.Query, batch.Queries.View(b, prefix + n)),
+                     (Core.Stages.StageRoles.Names.Key, batch.Keys[i].View(b, rows)),
+                     (Core.Stages.StageRoles.Names.Value, batch.Values[i].View(b, rows))],
+                    [(Core.Stages.StageRoles.Names.Output, batch.AttentionOut.View(b, prefix + n))]);
+        }
+        batch.Runs[n] = runs;
+        return runs;
+    }
+
+    public void Dispose()
+    {
+        _condRun.Dispose();
+        foreach (var b in _batches) b?.Dispose();
+        foreach (var t in _tables) t.Dispose();
+        foreach (var p in new[] { _timestep, _patches, _embedded, _reorderScratch }) p.Dispose();
+        _program.Dispose();
+        _runOptions.Dispose();
+        _captionRunOptions.Dispose();
+    }
+}

@@ -1,4 +1,0 @@
-namespace Jano.Runtime.Packages;
-
-/// <summary>A package that cannot be used; the message names the file and the field.</summary>
-public sealed class ModelPackageException(string message, Exception? inner = null) : IOException(message, inner);

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using Jano.Core.Acceleration;
+using Jano.Core.Packages;
+using Jano.Kernels;
+using Jano.Kernels.Cpu;
+using Jano.Runtime.Acceleration;
+using Jano.Runtime.Devices;
+using Jano.Runtime.Engine;
+using Jano.Runtime.Models;
+using Jano.Runtime.Onnx;
+using Jano.Runtime.Sampling;
+using Jano.Runtime.Scheduling;
+using Jano.Runtime.Text;
+
+namespace Jano.Runtime.Pipeline;
+
+/// <summary>
+/// Text → image on a model package: encodes the prompt (and the negative prompt for guidance), draws
+/// seeded noise, and runs the sampler over the token engine with the family's block program, asking
+/// an acceleration policy what each step computes (dense: every token, every step). A pipeline serves
+/// one generation at a time.
+/// </summary>
+public sealed class TextToImagePipeline : IDisposable
+{
+    private readonly IStepDevice _device;
+    private readonly TextEncoder _text;
+    private readonly float[] _latents;
+    private readonly float[] _prediction;
+    private readonly float[] _guidedRows;
+    private readonly IBlockDynamicsKernel _blockDynamics = new CpuBlockDynamics();
+
+    private TextToImagePipeline(ModelPackage package, RuntimeOptions options, IAttentionKernel? attention, IStepDevice? device = null)
+    {
+        Package = package;
+        Options = options;
+        var m = package.Manifest;
+        Sessions = new OrtSessionFactory(options);
+        try
+        {
+            StepDevices.Validate(options); // also when the caller brings the device
+        }
+        catch
+        {
+            device?.Dispose(); // owned from the call on
+            throw;
+        }
+        string? buffersNote = null;
+        _device = device ?? StepDevices.Create(Sessions, options, attention, out buffersNote);
+        BuffersFallbackReason = buffersNote;
+        Sessions.ComputeStream = _device.ComputeStream ?? 0;
+        IBlockProgram? program = null;
+        try
+        {
+            var encoder = m.Components.TextEncoders[0];
+            _text = TextEncoder.CreateDefault(new TextEncoderOptions
+            {
+                MaxTokens = encoder.MaxTokens,
+                Truncate = options.TruncatePrompts,
+                IntraOpThreads = options.Threads > 0 ? options.Threads : null,
+            });
+            if (_text.HiddenSize != m.Dims.CaptionChannels)
+                throw new ModelPackageException($"{package.Folder}: the model expects {m.Dims.CaptionChannels}-wide caption states, the text encoder '{encoder.Name}' gives {_text.HiddenSize}");
+            program = BlockPrograms.Create(package, Sessions);
+            Engine = new TokenEngine(program, new TokenLayout(m.Geometry), m.Geometry.Channels, m.Geometry.OutChannels, _device,
+                kernelAttention: attention is not null || options.Attention == "kernel");
+        }
+        catch
+        {
+            _text?.Dispose();
+            program?.Dispose();
+            _device.Dispose();
+            throw;
+        }
+        _latents = new float[m.Geometry.LatentValues];
+        _prediction = new float[m.Geometry.LatentValues];
+        _guidedRows = new float[m.Geometry.Tokens * m.Geometry.PatchOutputWidth];
+    }
+
+    /// <param name="attention">An attention kernel to use on host buffers instead of the options' choice (tests, benchmarks).</param>
+    public static TextToImagePipeline Open(string packageFolder, RuntimeOptions? options = null, IAttentionKernel? attention = null) =>
+        new(ModelPackage.Open(packageFolder), options ?? new RuntimeOptions(), attention);
+
+    /// <summary>
+    /// A pipeline on a step device of the caller's choosing, which it then owns: a host device, or one
+    /// whose <see cref="IStepDevice.ComputeStream"/> belongs to the provider the options name.
+    /// </summary>
+    public static TextToImagePipeline Open(string packageFolder, RuntimeOptions options, IStepDevice device) =>
+        new(ModelPackage.Open(packageFolder), options, attention: null, device);
+
+    public ModelPackage Package { get; }
+
+    /// <summary>Why the step loop's buffers stayed in host memory although the sessions run on CUDA; null otherwise.</summary>
+    public string? BuffersFallbackReason { get; }
+
+    /// <summary>The provider in use and, for "auto", why it fell back to the CPU.</summary>
+    public OrtSessionFactory Sessions { get; }
+    public RuntimeOptions Options { get; }
+    public TokenEngine Engine { get; }
+    public TextEncoder Text => _text;
+
+    /// <summary>
+    /// The Jano options a request would run with at its step count, or null for dense: options that
+    /// cannot act at that step count fail for an explicit request and fall back to dense, with the
+    /// reason in <paramref name="note"/>, for a package default (<see cref="GenerationRequest.FallBackToDense"/>).
+    /// </summary>
+    public JanoOptions? EffectiveJano(GenerationRequest request, out string? note)
+    {
+        note = null;
+        if (request.Jano is not { } jano) return null;
+        var m = Package.Manifest;
+        var steps = request.Steps ?? m.Defaults.Steps;
+        try
+        {
+            jano.Validate(steps, m.Geometry.Height, m.Geometry.Width);
+            return jano;
+        }
+        catch (ArgumentException e) when (request.FallBackToDense)
+        {
+            note = $"the package's default Jano preset does not fit this run ({e.Message}); generating dense";
+            return null;
+        }
+    }
+
+    public GenerationResult Generate(GenerationRequest request, Action<StepReport>? onStep = null)
+    {
+        request.Validate();
+        var m = Package.Manifest;
+        var steps = request.Steps ?? m.Defaults.Steps;
+        var guidance = request.Guidance ?? m.Defaults.Guidance;
+        var jano = EffectiveJano(request, out var note);
+        var notes = note is null ? new List<string>() : [note];
+        var sampler = SamplerFactory.Create(m.Sampler, steps);
+        var useGuidance = guidance != 1.0;
+
+        var textStart = Stopwatch.GetTimestamp();
+        var cond = _text.Encode(request.Prompt);
+        var uncond = useGuidance ? _text.Encode(request.NegativePrompt) : null;
+        Engine.SetCaptions(new CaptionInput(cond.HiddenStates, cond.TokenCount), uncond is null ? null : new CaptionInput(uncond.HiddenStates, uncond.TokenCount));
+        var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds;
+
+        GaussianNoise.Fill(_latents, request.Seed);
+        var tokens = m.Geometry.Tokens;
+        Engine.ResetOrder();
+        JanoPlanner? planner = null;
+        IAccelerationPolicy policy = new DensePolicy(tokens);
+        if (jano is not null)
+        {
+            IRegionAnalysis analysis = request.ForcedMask is { } forced ? new ForcedMask(forced) : new BlockDynamicsAnalysis(jano, m.Geometry, _blockDynamics);
+            planner = new JanoPlanner(jano, steps, tokens, analysis);
+            policy = new JanoPolicy(planner);
+        }
+        policy.Begin(_latents);
+        var stepMs = new double[steps];
+        var before = Snapshot(Engine.Timings);
+        long totalTicks = 0;
+        for (var i = 0; i < steps; i++)
+        {
+            var stepStart = Stopwatch.GetTimestamp();
+            var sessionBefore = Engine.Timings.SessionTicks;
+            var attentionBefore = Engine.Timings.AttentionTicks;
+            var n = policy.TokensFor(i + 1);
+            Engine.Forward(_latents, sampler.ModelTimestep(i), n);
+            if (useGuidance)
+                Guidance.Combine(Engine.Output(0), Engine.Output(1), (float)guidance, _guidedRows);
+            else
+                Engine.Output(0).CopyTo(_guidedRows);
+            Engine.Unpatchify(_guidedRows, _prediction);
+            if (policy.AfterStep(i + 1, _prediction) is { } order)
+                Engine.SetOrder(order); // from now on every subset a step computes is a prefix
+            sampler.Step(i, _prediction, _latents);
+            var elapsed = Stopwatch.GetTimestamp() - stepStart;
+            totalTicks += elapsed;
+            stepMs[i] = StepTimings.Ms(elapsed);
+            onStep?.Invoke(new StepReport(i + 1, steps, n, stepMs[i],
+                StepTimings.Ms(Engine.Timings.SessionTicks - sessionBefore), StepTimings.Ms(Engine.Timings.AttentionTicks - attentionBefore)));
+        }
+        var timings = Difference(Engine.Timings, before);
+        timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and sampler
+        var report = planner is null ? null : Report(planner, stepMs, cond.TokenCount);
+        var g = m.Geometry;
+        return new GenerationResult((float[])_latents.Clone(), g.Channels, g.Height, g.Width, steps, guidance, m.Sampler.Kind, policy.Method,
+            timings, stepMs, textMs, report, notes);
+    }
+
+    /// <summary>
+    /// Ideal speed-up = dense FLOPs / the FLOPs of the token counts actually computed. The estimated
+    /// measured speed-up takes this run's mean full-step time as the dense step time.
+    /// </summary>
+    private JanoReport Report(JanoPlanner planner, double[] stepMs, int textTokens)
+    {
+        var m = Package.Manifest;
+        var (d, g) = (m.Dims, m.Geometry);
+        var dense = FlopCounter.Forward(d, g, g.Tokens, g.Tokens, textTokens) * planner.Steps;
+        var jano = planner.TokensPerStep.Sum(n => n == 0 ? 0 : FlopCounter.Forward(d, g, n, g.Tokens, textTokens));
+        var fullSteps = Enumerable.Range(0, planner.Steps).Where(i => planner.TokensPerStep[i] == g.Tokens).Select(i => stepMs[i]).ToList();
+        var estimated = fullSteps.Count == 0 ? double.NaN : fullSteps.Average() * planner.Steps / stepMs.Sum();
+        return new JanoReport(planner.Options, planner.Levels, planner.TokensPerStep, planner.Mask!, planner.Maps,
+            jano == 0 ? double.PositiveInfinity : dense / jano, estimated, planner.AnalysisMs);
+    }
+
+    private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks, RowsTicks = t.RowsTicks };
+
+    private static StepTimings Difference(StepTimings now, StepTimings before) => new()
+    {
+        SessionTicks = now.SessionTicks - before.SessionTicks,
+        AttentionTicks = now.AttentionTicks - before.AttentionTicks,
+        RowsTicks = now.RowsTicks - before.RowsTicks,
+    };
+
+    public void Dispose()
+    {
+        Engine.Dispose(); // and the block program it owns
+        _text.Dispose();
+        _device.Dispose();
+    }
+}
