@@ -48,8 +48,9 @@ public sealed class TinyPixArt : IDisposable
     public PixArtWeights Weights { get; }
     public string? Sampler { get; }
 
-    public Jano.Core.Packages.ModelManifest Export(string dtype = "float32") =>
-        PixArtExporter.Export(Checkpoint, Package, new Jano.Export.ExportOptions { Sampler = Sampler, DType = dtype });
+    /// <param name="size">Latent (height, width) the package is built for; null: the config's square sample_size.</param>
+    public Jano.Core.Packages.ModelManifest Export(string dtype = "float32", (int Height, int Width)? size = null) =>
+        PixArtExporter.Export(Checkpoint, Package, new Jano.Export.ExportOptions { Sampler = Sampler, DType = dtype, Size = size });
 
     public string PackageFile(string name) => Path.Combine(Package, name);
 

@@ -7,20 +7,25 @@ using Jano.Tests.Export;
 
 namespace Jano.Tests.Runtime.Scheduling;
 
-/// <summary>Jano on the one dense/Jano code path of the engine.</summary>
-[TestFixture]
-public sealed class JanoPipelineTests
+/// <summary>
+/// Jano on the one dense/Jano code path of the engine, on a square package and on a non-square one
+/// (48×32 latent pixels: 24×16 tokens) exported from the same kind of checkpoint with --size.
+/// </summary>
+[TestFixture(8, 8)]
+[TestFixture(48, 32)]
+public sealed class JanoPipelineTests(int latentHeight, int latentWidth)
 {
     private TinyPixArt _model = null!;
     private TextToImagePipeline _pipeline = null!;
-    private int Tokens => _model.Config.Tokens;
+    private int Tokens => _pipeline.Package.Manifest.Geometry.Tokens;
 
     [OneTimeSetUp]
     public void Export()
     {
         _model = new TinyPixArt(layers: 2, heads: 2, headDim: 8, sample: 8, patch: 2, inChannels: 1, outChannels: 1, caption: 384, seed: 31);
-        _model.Export();
+        _model.Export(size: (latentHeight, latentWidth));
         _pipeline = TextToImagePipeline.Open(_model.Package, new RuntimeOptions { Threads = 1 });
+        Assert.That((_pipeline.Package.Manifest.Geometry.Height, _pipeline.Package.Manifest.Geometry.Width), Is.EqualTo((latentHeight, latentWidth)));
     }
 
     [OneTimeTearDown]
@@ -112,12 +117,13 @@ public sealed class JanoPipelineTests
     [Test]
     public void PermutationRoundTripsThroughTheTokenLayout()
     {
-        var layout = new TokenLayout(8, 8, 2);
-        var image = TestData.Normal(64, 8);
-        var order = TokenMask.Forced(16, 0.3, 0.3, seed: 9).Order;
-        var rows = new float[16 * 4];
-        layout.Gather(image, 1, order, 16, rows);
-        var back = new float[64];
+        var layout = new TokenLayout(latentHeight, latentWidth, 2);
+        int pixels = latentHeight * latentWidth, tokens = pixels / 4;
+        var image = TestData.Normal(pixels, 8);
+        var order = TokenMask.Forced(tokens, 0.3, 0.3, seed: 9).Order;
+        var rows = new float[tokens * 4];
+        layout.Gather(image, 1, order, tokens, rows);
+        var back = new float[pixels];
         layout.Scatter(rows, 1, 1, order, back);
         Assert.That(back, Is.EqualTo(image));
     }
