@@ -141,6 +141,63 @@ public sealed class GenerateCommandTests
         Assert.That(r.Err, Does.Contain("--modle"));
     }
 
+    [Test]
+    public void VerifyNamesTheOneAlteredFileAndPassesAnIntactPackage()
+    {
+        var copy = Out("verify-copy");
+        CopyFolder(_model.Package, copy);
+        var ok = CliRunner.Run("verify", copy);
+        Assert.That(ok.Code, Is.EqualTo(0), ok.Err);
+        Assert.That(ok.Out, Does.Contain("every sha256 matches"));
+        var final = Path.Combine(copy, "final.onnx");
+        var bytes = File.ReadAllBytes(final);
+        bytes[bytes.Length / 2] ^= 0x01; // one bit of one byte, same size
+        File.WriteAllBytes(final, bytes);
+        AssertOneLineError(CliRunner.Run("verify", copy), "final.onnx", "sha256 differs");
+    }
+
+    [Test]
+    public void AFormatVersion1PackageIsToldToReExport()
+    {
+        var copy = Out("v1-copy");
+        CopyFolder(_model.Package, copy);
+        var manifest = Path.Combine(copy, "jano-model.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"formatVersion\": 2", "\"formatVersion\": 1"));
+        AssertOneLineError(CliRunner.Run("generate", "a coat", "--model", copy, "--out", Out("v1.png")), "jano-model.json", "format version 1", "re-export");
+    }
+
+    [Test]
+    public void InfoVerboseSaysHowLongOpeningTook()
+    {
+        var r = CliRunner.Run("info", _model.Package, "--verbose");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Out, Does.Match(@"opened in \d+\.\d ms"));
+    }
+
+    [Test]
+    public void ANonSquarePackageGoesFromInitRandomThroughExportToAJanoImage()
+    {
+        var config = Out("ns-config.json");
+        File.WriteAllText(config, """
+            { "_class_name": "PixArtTransformer2DModel", "sample_size": 32, "patch_size": 2, "in_channels": 1, "out_channels": 1,
+              "num_layers": 2, "num_attention_heads": 2, "attention_head_dim": 16, "cross_attention_dim": 32, "caption_channels": 384,
+              "norm_type": "ada_norm_single", "norm_elementwise_affine": false, "norm_eps": 1e-6, "attention_bias": true,
+              "activation_fn": "gelu-approximate", "use_additional_conditions": false }
+            """);
+        var checkpoint = Out("ns-checkpoint");
+        var package = Out("ns-package");
+        Assert.That(CliRunner.Run("init-random", "--config", config, "--out", checkpoint, "--seed", "3").Code, Is.EqualTo(0));
+        var export = CliRunner.Run("export", "--checkpoint", checkpoint, "--out", package, "--sampler", "flow-euler", "--size", "48x32");
+        Assert.That(export.Code, Is.EqualTo(0), export.Err);
+        Assert.That(export.Out, Does.Contain("48×32 latent, 384 tokens"));
+        var png = Out("ns.png");
+        var r = CliRunner.Run("generate", "a dress", "--model", package, "--steps", "12", "--jano", "--warmup", "3", "--cooldown", "1", "--out", png, "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        using var image = SixLabors.ImageSharp.Image.Load(png);
+        Assert.That((image.Height, image.Width), Is.EqualTo((48, 32)), "48 latent rows, 32 columns");
+        Assert.That(r.Out, Does.Contain("jano"));
+    }
+
     private static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
