@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Jano.Eval;
 
 /// <summary>
-/// Judges a text-to-image model on Fashion-MNIST as docs/BENCHMARKS.md ("Model quality") describes: for each class
+/// Judges a text-to-image model on Fashion-MNIST as docs/BENCHMARKS.md describes: for each class
 /// prompt it generates SeedsPerClass images, crops them to the dataset's 28×28 frame and lets a kNN
 /// classifier fitted on the real training images say which class each one shows. Per-class accuracy
 /// is reported beside the same classifier's accuracy on real test images of that class, the honest

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Jano.Core.Acceleration;
 
 /// <summary>
-/// Every parameter of Jano (DESIGN.md, "The Jano algorithm"). Block sizes are in latent pixels
+/// Every parameter of Jano (docs/ARCHITECTURE.md, "The Jano algorithm"). Block sizes are in latent pixels
 /// (frames, rows, columns); the reference's image preset for FLUX uses (1, H/128, W/128) of the
 /// pixel size, i.e. a 16×16 grid of blocks.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Jano.Kernels.Cuda;
 /// The few CUDA driver API entry points the device-resident loop needs, from libcuda.so.1 (the NVIDIA
 /// driver, not the CUDA toolkit). The driver API rather than ILGPU's CudaAccelerator because ILGPU always
 /// creates a context of its own, while ONNX Runtime's CUDA provider works in the device's primary
-/// context: pointers must come from, and kernels run in, that one context (DESIGN.md, GPU notes).
+/// context: pointers must come from, and kernels run in, that one context (tools/device/README.md).
 /// Versioned names (_v2) are the ones cuda.h maps the plain names to.
 /// </summary>
 internal static unsafe partial class CudaDriver

@@ -3,7 +3,7 @@ using Jano.Kernels;
 namespace Jano.Runtime.Scheduling;
 
 /// <summary>
-/// Jano's analysis (DESIGN.md, "The Jano algorithm", step 2): stores the guided noise prediction of
+/// Jano's analysis (docs/ARCHITECTURE.md, "The Jano algorithm", step 2): stores the guided noise prediction of
 /// each warm-up step, then scores every block of the latent volume by how much its inner geometry
 /// still changes (block dynamics), normalises the scores to [0, 1] and applies inward diffusion.
 /// The store is allocated once, for <see cref="Capacity"/> predictions. Not thread-safe.

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Jano.Runtime.Scheduling;
 
 /// <summary>
-/// The parameters the analyzer uses (DESIGN.md, "The Jano algorithm"; names as in
+/// The parameters the analyzer uses (docs/ARCHITECTURE.md, "The Jano algorithm"; names as in
 /// JanoOptions).
 /// </summary>
 /// <param name="BlockFrames">bt, block size along frames, in latent frames.</param>

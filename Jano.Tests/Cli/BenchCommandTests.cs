@@ -75,7 +75,7 @@ public sealed class BenchCommandTests
         var jano = Method(json, "jano");
         Assert.That(jano.GetProperty("idealSpeedup").GetDouble(), Is.EqualTo(1.0).Within(1e-12));
         Assert.That(jano.GetProperty("activeFraction").GetDouble(), Is.EqualTo(1.0));
-        // Every token active is dense (DESIGN.md): PSNR is +∞ (written "Infinity") or at least very high.
+        // Every token active is dense (docs/ARCHITECTURE.md, "The token engine"): PSNR is +∞ (written "Infinity") or at least very high.
         var psnr = jano.GetProperty("psnrMean");
         Assert.That(psnr.ValueKind == JsonValueKind.String ? psnr.GetString() : psnr.GetDouble() > 80 ? "high" : psnr.GetDouble().ToString(),
             Is.EqualTo("Infinity").Or.EqualTo("high"));

@@ -10,7 +10,7 @@ namespace Jano.Cli;
 
 /// <summary>
 /// `jano bench`: dense against Jano on one package over a prompt × seed set, in one process, runs
-/// interleaved after warm-up (DESIGN.md, "Measuring"). Prints the method table and writes
+/// interleaved after warm-up (docs/BENCHMARKS.md). Prints the method table and writes
 /// bench.md, bench.json and bench.png into --out.
 /// </summary>
 public sealed class BenchCommand : ICommand

@@ -4,7 +4,7 @@ using Jano.Core.Packages;
 
 namespace Jano.Cli.Bench;
 
-/// <summary>Turns the measured runs into per-method and per-image results (DESIGN.md, "Measuring").</summary>
+/// <summary>Turns the measured runs into per-method and per-image results (docs/BENCHMARKS.md).</summary>
 public static class BenchSummary
 {
     /// <summary>SSIM's 11×11 window needs images at least this wide; smaller ones get no SSIM.</summary>
