@@ -14,6 +14,8 @@ public sealed record ExportOptions
     public string DType { get; init; } = "float32";
     /// <summary>Latent (height, width) in pixels the package is built for; null: the config's square sample_size.</summary>
     public (int Height, int Width)? Size { get; init; }
+    /// <summary>Image pixels per latent pixel for the micro-conditions; null: from a sibling vae/config.json, else 1.</summary>
+    public int? VaeScaleFactor { get; init; }
     /// <summary>Also write model.onnx, the whole transformer in one graph (the equivalence oracle, plain ONNX deployment).</summary>
     public bool WholeGraph { get; init; } = true;
     /// <summary>Progress lines ("writing block_03.pre.onnx"); null for silence.</summary>

@@ -32,6 +32,9 @@ internal static class ManifestValidator
             if (b.Pre?.File is null || b.Post?.File is null || b.Pre.Inputs is null || b.Post.Inputs is null || b.Pre.Outputs is null || b.Post.Outputs is null)
                 throw Bad($"components.transformer.stages.blocks[{i}]", "lacks a pre or post graph with file, inputs and outputs");
         }
+        var sizes = s.Cond.Inputs.Contains(StageRoles.Names.Resolution);
+        if (sizes && t.SizeConditions is not { Height: > 0, Width: > 0 })
+            throw Bad("components.transformer.sizeConditions", "must give the image height and width (positive) for a cond graph that takes resolution and aspect ratio");
         foreach (var table in t.Tables ?? [])
         {
             if (table.Width <= 0) throw Bad($"components.transformer.tables['{table.Name}'].width", "must be positive");

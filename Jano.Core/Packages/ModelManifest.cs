@@ -64,7 +64,12 @@ public sealed record TransformerComponent
     public required TransformerStages Stages { get; init; }
     /// <summary>Per-token tables (positions; RoPE cos/sin for later families), gathered in scheduling order.</summary>
     public List<TokenTable> Tables { get; init; } = [];
+    /// <summary>The image size the micro-conditions (resolution, aspect ratio) describe; null for a model without them.</summary>
+    public SizeConditions? SizeConditions { get; init; }
 }
+
+/// <summary>Image height and width in pixels that a model with micro-conditions is told it generates (PixArt-α 1024).</summary>
+public sealed record SizeConditions(int Height, int Width);
 
 /// <summary>Widths of the transformer (the token geometry is <see cref="LatentGeometry"/>).</summary>
 public sealed record ModelDims

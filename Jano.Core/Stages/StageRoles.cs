@@ -24,6 +24,9 @@ public static class StageRoles
         public const string Hidden = "hidden";
         public const string HiddenOut = "hidden_out";
         public const string Timestep = "timestep";
+        /// <summary>Micro-conditions: image height and width in pixels [batch, 2], and height / width [batch, 1].</summary>
+        public const string Resolution = "resolution";
+        public const string AspectRatio = "aspect_ratio";
         public const string TMod = "t_mod";
         public const string TEmb = "t_emb";
         public const string TextStates = "text_states";

@@ -22,6 +22,11 @@ public sealed record PixArtConfig
     public required int CaptionChannels { get; init; }
     public required float NormEps { get; init; }
     public required float InterpolationScale { get; init; }
+    /// <summary>Resolution and aspect-ratio embeddings added to the timestep embedding (PixArt-α 1024's micro-conditions).</summary>
+    public bool UseAdditionalConditions { get; init; }
+
+    /// <summary>Width of each size embedding (resolution height, width, aspect ratio): D / 3, as diffusers' AdaLayerNormSingle.</summary>
+    public int SizeEmbeddingWidth => HiddenSize / 3;
 
     public int HiddenSize => NumHeads * HeadDim;
     public int MlpHidden => 4 * HiddenSize;
@@ -72,8 +77,8 @@ public sealed record PixArtConfig
 
         // diffusers turns on resolution/aspect-ratio conditioning for 1024² models (sample_size 128) unless told otherwise.
         var additional = reader.OptionalBool("use_additional_conditions") ?? sample == 128;
-        if (additional)
-            throw new ExportException($"{path}: field 'use_additional_conditions' is on (resolution and aspect-ratio embedding); this exporter supports PixArt models without it — set it to false");
+        if (additional && heads * headDim % 3 != 0)
+            throw reader.Error("use_additional_conditions", $"needs a model width divisible by 3 (the resolution and aspect-ratio embeddings are a third each), found {heads * headDim}");
 
         if (sample <= 0) throw reader.Error("sample_size", "must be positive");
         if (patch <= 0 || sample % patch != 0) throw reader.Error("patch_size", $"must divide sample_size {sample}");
@@ -99,6 +104,7 @@ public sealed record PixArtConfig
             CaptionChannels = caption,
             NormEps = eps,
             InterpolationScale = (float)interpolation,
+            UseAdditionalConditions = additional,
         };
     }
 }

@@ -30,8 +30,32 @@ public static class PixArtExporter
                     $"(e.g. '{string.Join("', '", unused.Take(3))}'); check num_layers and the other config fields");
         }
 
+        if (config.UseAdditionalConditions && options.VaeScaleFactor is null)
+            options = options with { VaeScaleFactor = VaeScaleFactor(folder, log) };
         var sampler = SchedulerConfigReader.Resolve(folder, options, config.OutChannels == 2 * config.InChannels, log);
         return Write(config, weights, sampler, output, options);
+    }
+
+    /// <summary>2^(levels − 1) from the pipeline's vae/config.json (block_out_channels), or 1 without one.</summary>
+    private static int VaeScaleFactor(string transformerFolder, Action<string>? log)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(transformerFolder).TrimEnd(Path.DirectorySeparatorChar));
+        var vaeConfig = parent is null ? null : Path.Combine(parent, "vae", "config.json");
+        if (vaeConfig is null || !File.Exists(vaeConfig))
+        {
+            log?.Invoke("micro-conditions: no vae/config.json beside the transformer, so the image size is the latent size (pass the VAE factor to change it)");
+            return 1;
+        }
+        try
+        {
+            var levels = (System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(vaeConfig))?["block_out_channels"] as System.Text.Json.Nodes.JsonArray)?.Count
+                ?? throw new ExportException($"{vaeConfig}: field 'block_out_channels' is missing or not a list");
+            return 1 << (levels - 1);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ExportException($"{vaeConfig}: invalid JSON: {e.Message}", e);
+        }
     }
 
     /// <summary>A checkpoint is either the transformer folder itself or a pipeline root holding transformer/.</summary>
@@ -82,7 +106,7 @@ public static class PixArtExporter
         }
 
         var embed = Save("embed.onnx", PixArtStages.Embed, graphs.Embed);
-        var cond = Save("cond.onnx", PixArtStages.Cond, graphs.Cond);
+        var cond = Save("cond.onnx", PixArtStages.CondFor(config.UseAdditionalConditions), graphs.Cond);
         var context = Save("context.onnx", PixArtStages.Context(config.NumLayers), graphs.Context);
         var blocks = new List<BlockStages>();
         for (var i = 0; i < config.NumLayers; i++)
@@ -97,7 +121,7 @@ public static class PixArtExporter
         }
         var final = Save("final.onnx", PixArtStages.Final, graphs.Final);
         var attention = Save("attention.onnx", StageRoles.AttentionGraph, graphs.Attention);
-        var model = options.WholeGraph ? Save("model.onnx", PixArtStages.Model, () => graphs.Model(positions)) : null;
+        var model = options.WholeGraph ? Save("model.onnx", PixArtStages.ModelFor(config.UseAdditionalConditions), () => graphs.Model(positions)) : null;
         const string positionsFile = "positions.safetensors";
         SafetensorsWriter.Write(package.File(positionsFile),
             [SafetensorsTensor.FromFloat32("pos_embed", [geometry.Tokens, config.HiddenSize], positions)]);
@@ -127,6 +151,9 @@ public static class PixArtExporter
                         Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
                     },
                     Tables = [new TokenTable { Name = PixArtStages.PositionsTable, File = positionsFile, Tensor = "pos_embed", Width = config.HiddenSize }],
+                    SizeConditions = config.UseAdditionalConditions
+                        ? new SizeConditions(geometry.Height * (options.VaeScaleFactor ?? 1), geometry.Width * (options.VaeScaleFactor ?? 1))
+                        : null,
                 },
                 // The default model's encoder; real T5/CLIP encoders are components of their own pipelines.
                 TextEncoders = [new TextEncoderComponent { Kind = TextEncoderComponent.MiniLm, Name = "all-MiniLM-L6-v2", HiddenSize = config.CaptionChannels, MaxTokens = 64 }],

@@ -19,21 +19,48 @@ public sealed class PixArtGraphEmitter(PixArtConfig config, PixArtWeights weight
         return g.Add(h, positions, "hidden");
     }
 
-    /// <summary>timestep [B] → (t_mod [B, 6D] shared by every block, t_emb [B, D] used by the final layer).</summary>
-    public (string TMod, string TEmb) Condition(OnnxGraphBuilder g, string timestep)
+    /// <summary>
+    /// timestep [B] → (t_mod [B, 6D] shared by every block, t_emb [B, D] used by the final layer). With
+    /// micro-conditions, resolution [B, 2] (image height, width in pixels) and aspect ratio [B, 1]
+    /// (height / width) are embedded like timesteps and added, concatenated, to the timestep embedding.
+    /// </summary>
+    public (string TMod, string TEmb) Condition(OnnxGraphBuilder g, string timestep, string? resolution = null, string? aspectRatio = null)
+    {
+        var sinusoid = Sinusoid(g, timestep, "timestep");
+        var e1 = LinearOf(g, sinusoid, weights.TimestepLinear1, "adaln_single.emb.timestep_embedder.linear_1");
+        var tEmb = LinearOf(g, g.Silu(e1), weights.TimestepLinear2, "adaln_single.emb.timestep_embedder.linear_2");
+        if (weights.SizeEmbedders is { } size)
+        {
+            if (resolution is null || aspectRatio is null) throw new ArgumentException("this PixArt model uses micro-conditions: resolution and aspect ratio are needed");
+            var s = config.SizeEmbeddingWidth;
+            string Embed(string values, LinearWeights first, LinearWeights second, string name, long width)
+            {
+                var flat = g.Reshape(values, [-1], name + ".flat");
+                var hidden = LinearOf(g, Sinusoid(g, flat, name), first, $"adaln_single.emb.{name}.linear_1");
+                var embedded = LinearOf(g, g.Silu(hidden, name + ".silu"), second, $"adaln_single.emb.{name}.linear_2");
+                return g.Reshape(embedded, [-1, width], name + ".rows"); // [B·k, s] → [B, k·s]
+            }
+            var res = Embed(resolution, size.Resolution1, size.Resolution2, "resolution_embedder", 2L * s);
+            var ar = Embed(aspectRatio, size.Aspect1, size.Aspect2, "aspect_ratio_embedder", s);
+            tEmb = g.Add(tEmb, g.Concat([res, ar], 1, "size_embedding"), "t_emb_with_sizes");
+        }
+        var tMod = LinearOf(g, g.Silu(tEmb, "t_emb_silu"), weights.AdaLinear, "adaln_single.linear");
+        return (tMod, tEmb);
+    }
+
+    /// <summary>
+    /// values [M] → [M, 256]: diffusers' Timesteps(256, flip_sin_to_cos=True, downscale_freq_shift=0).
+    /// Arguments reach 1000 radians (and image sizes more): float32 throughout, cast after sin/cos.
+    /// </summary>
+    private static string Sinusoid(OnnxGraphBuilder g, string values, string name)
     {
         const int half = PixArtWeights.TimestepChannels / 2;
         var freqs = new float[half];
         for (var k = 0; k < half; k++) freqs[k] = (float)Math.Exp(-Math.Log(10000.0) * k / half);
-        // Arguments reach 1000 radians: float32 throughout (a half rounds 1000 to a multiple of 0.5), cast after sin/cos.
-        var f = g.InitializerFloat32("timestep_freqs", freqs, 1, half);
-        var args = g.Mul(g.Unsqueeze(timestep, [1], "timestep_column"), f, "timestep_args");
+        var f = g.InitializerFloat32(name + "_freqs", freqs, 1, half);
+        var args = g.Mul(g.Unsqueeze(values, [1], name + "_column"), f, name + "_args");
         // flip_sin_to_cos=True: cosine half first.
-        var sinusoid = g.ToCompute(g.Concat([g.Cos(args), g.Sin(args)], 1, "timestep_proj"));
-        var e1 = LinearOf(g, sinusoid, weights.TimestepLinear1, "adaln_single.emb.timestep_embedder.linear_1");
-        var tEmb = LinearOf(g, g.Silu(e1), weights.TimestepLinear2, "adaln_single.emb.timestep_embedder.linear_2");
-        var tMod = LinearOf(g, g.Silu(tEmb, "t_emb_silu"), weights.AdaLinear, "adaln_single.linear");
-        return (tMod, tEmb);
+        return g.ToCompute(g.Concat([g.Cos(args), g.Sin(args)], 1, name + "_proj"));
     }
 
     /// <summary>text states [B, L, caption_channels] → projected caption [B, L, D].</summary>

@@ -39,7 +39,8 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     {
         var g = Builder("cond");
         var t = g.Input(N.Timestep, F, "batch");
-        var (tMod, tEmb) = _emit.Condition(g, t);
+        var (resolution, aspect) = SizeInputs(g);
+        var (tMod, tEmb) = _emit.Condition(g, t, resolution, aspect);
         g.Output(g.ToFloat32(tMod), N.TMod, F, "batch", 6 * D);
         g.Output(g.ToFloat32(tEmb), N.TEmb, F, "batch", D);
         return g.Build("timestep → modulation vectors");
@@ -121,13 +122,14 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
         var sample = g.ToCompute(g.Input(N.Sample, F, "batch", c, h, w));
         var t = g.Input(N.Timestep, F, "batch");
         var text = g.ToCompute(g.Input(N.TextStates, F, "batch", "text_tokens", config.CaptionChannels));
+        var (resolution, aspect) = SizeInputs(g);
 
         // [B, C, Gh, p, Gw, p] → [B, Gh, Gw, p, p, C] → [B, N, p·p·C]: tokens row-major, patch values (row, column, channel).
         var split = g.Reshape(sample, [0, c, gh, p, gw, p], "sample_grid");
         var patches = g.Reshape(g.Transpose(split, [0, 2, 4, 3, 5, 1], "patch_order"), [0, tokens, config.PatchInputWidth], "patches");
         var pos = g.Initializer("pos_embed", positions, tokens, D);
         var hidden = _emit.Embed(g, patches, pos);
-        var (tMod, tEmb) = _emit.Condition(g, t);
+        var (tMod, tEmb) = _emit.Condition(g, t, resolution, aspect);
         var caption = _emit.Caption(g, text);
         var scale = 1f / MathF.Sqrt(config.HeadDim);
         var scaleConst = g.FilledFloat(scale, 1);
@@ -146,4 +148,9 @@ public sealed class PixArtStageGraphs(PixArtConfig config, PixArtWeights weights
     }
 
     private OnnxGraphBuilder Builder(string name) => new(name, compute);
+
+    /// <summary>The micro-condition inputs (float32, sizes reach thousands) when the model has them.</summary>
+    private (string? Resolution, string? AspectRatio) SizeInputs(OnnxGraphBuilder g) => config.UseAdditionalConditions
+        ? (g.Input(N.Resolution, F, "batch", 2), g.Input(N.AspectRatio, F, "batch", 1))
+        : (null, null);
 }

@@ -14,6 +14,9 @@ public sealed record PixArtBlockWeights(
 /// Loaded through a lookup that checks each tensor's shape, so a config/weight mismatch is caught
 /// here with the key and both shapes, never inside ONNX Runtime.
 /// </summary>
+/// <summary>The micro-condition embedders: each a 256-channel sinusoid → linear → SiLU → linear of width D / 3.</summary>
+public sealed record SizeEmbedderWeights(LinearWeights Resolution1, LinearWeights Resolution2, LinearWeights Aspect1, LinearWeights Aspect2);
+
 public sealed record PixArtWeights(
     float[] PatchConv,                // [D, C, p, p]
     float[] PatchBias,                // [D]
@@ -24,7 +27,8 @@ public sealed record PixArtWeights(
     LinearWeights CaptionLinear2,     // D → D
     PixArtBlockWeights[] Blocks,
     float[] FinalScaleShiftTable,     // [2, D]
-    LinearWeights ProjOut)            // D → p·p·C_out
+    LinearWeights ProjOut,            // D → p·p·C_out
+    SizeEmbedderWeights? SizeEmbedders) // micro-conditions, when the config uses them
 {
     /// <summary>Width of the sinusoidal timestep embedding (diffusers' Timesteps(256)).</summary>
     public const int TimestepChannels = 256;
@@ -54,6 +58,13 @@ public sealed record PixArtWeights(
         }
         yield return ("scale_shift_table", [2, d]);
         foreach (var t in Linear("proj_out", d, c.PatchOutputWidth)) yield return t;
+        if (!c.UseAdditionalConditions) yield break;
+        long s = c.SizeEmbeddingWidth;
+        foreach (var embedder in new[] { "resolution_embedder", "aspect_ratio_embedder" })
+        {
+            foreach (var t in Linear($"adaln_single.emb.{embedder}.linear_1", TimestepChannels, s)) yield return t;
+            foreach (var t in Linear($"adaln_single.emb.{embedder}.linear_2", s, s)) yield return t;
+        }
     }
 
     private static IEnumerable<(string, long[])> Linear(string name, long inFeatures, long outFeatures)
@@ -89,6 +100,11 @@ public sealed record PixArtWeights(
             Lin("caption_projection.linear_2", d, d),
             blocks,
             get("scale_shift_table", [2, d]),
-            Lin("proj_out", d, c.PatchOutputWidth));
+            Lin("proj_out", d, c.PatchOutputWidth),
+            c.UseAdditionalConditions ? SizeEmbedders(c.SizeEmbeddingWidth) : null);
+
+        SizeEmbedderWeights SizeEmbedders(int s) => new(
+            Lin("adaln_single.emb.resolution_embedder.linear_1", TimestepChannels, s), Lin("adaln_single.emb.resolution_embedder.linear_2", s, s),
+            Lin("adaln_single.emb.aspect_ratio_embedder.linear_1", TimestepChannels, s), Lin("adaln_single.emb.aspect_ratio_embedder.linear_2", s, s));
     }
 }

@@ -22,7 +22,8 @@ public sealed class PixArtProgram : IBlockProgram
     private readonly InferenceSession _embed, _cond, _context, _final;
     private readonly InferenceSession[] _pre, _post;
     private readonly ModelDims _dims;
-    private StepBuffer? _tMod, _tEmb;
+    private readonly SizeConditions? _sizes;
+    private StepBuffer? _tMod, _tEmb, _resolution, _aspectRatio;
 
     public PixArtProgram(ModelPackage package, OrtSessionFactory factory)
     {
@@ -33,7 +34,8 @@ public sealed class PixArtProgram : IBlockProgram
         try
         {
             _embed = _sessions.Load("embed", s.Embed, PixArtStages.Embed);
-            _cond = _sessions.Load("cond", s.Cond, PixArtStages.Cond);
+            _sizes = m.Transformer.SizeConditions;
+            _cond = _sessions.Load("cond", s.Cond, PixArtStages.CondFor(_sizes is not null));
             _context = _sessions.Load("context", s.Context, PixArtStages.Context(_dims.Depth));
             _pre = new InferenceSession[_dims.Depth];
             _post = new InferenceSession[_dims.Depth];
@@ -66,8 +68,18 @@ public sealed class PixArtProgram : IBlockProgram
         int d = _dims.HiddenSize;
         _tMod = device.Allocate(1, 6 * d);
         _tEmb = device.Allocate(1, d);
-        return new BoundRun(device, _cond, runOptions,
-            [(N.Timestep, timestep.ViewAs(1))],
+        var inputs = new List<(string, OrtValue)> { (N.Timestep, timestep.ViewAs(1)) };
+        if (_sizes is { } sizes)
+        {
+            // As diffusers' PixArt pipeline: resolution (height, width) and aspect ratio height / width of the image.
+            _resolution = device.Allocate(1, 2);
+            _aspectRatio = device.Allocate(1, 1);
+            device.Upload([sizes.Height, sizes.Width], _resolution, 0);
+            device.Upload([(float)((double)sizes.Height / sizes.Width)], _aspectRatio, 0);
+            inputs.Add((N.Resolution, _resolution.ViewAs(1, 2)));
+            inputs.Add((N.AspectRatio, _aspectRatio.ViewAs(1, 1)));
+        }
+        return new BoundRun(device, _cond, runOptions, inputs,
             [(N.TMod, _tMod.ViewAs(1, 6 * d)), (N.TEmb, _tEmb.ViewAs(1, d))]);
     }
 
@@ -154,8 +166,7 @@ public sealed class PixArtProgram : IBlockProgram
 
     public void Dispose()
     {
-        _tMod?.Dispose();
-        _tEmb?.Dispose();
+        foreach (var b in new[] { _tMod, _tEmb, _resolution, _aspectRatio }) b?.Dispose();
         _sessions.Dispose();
     }
 

@@ -10,7 +10,7 @@ public sealed class TinyPixArt : IDisposable
     private readonly TempFolder _folder = new();
 
     public TinyPixArt(int layers = 2, int heads = 2, int headDim = 8, int sample = 8, int patch = 2, int inChannels = 2,
-        int outChannels = 2, int caption = 12, int seed = 7, string? sampler = "flow-euler")
+        int outChannels = 2, int caption = 12, int seed = 7, string? sampler = "flow-euler", bool microConditions = false)
     {
         Checkpoint = Path.Combine(Folder, "checkpoint");
         Package = Path.Combine(Folder, "package");
@@ -31,7 +31,7 @@ public sealed class TinyPixArt : IDisposable
             ["norm_eps"] = 1e-6,
             ["attention_bias"] = true,
             ["activation_fn"] = "gelu-approximate",
-            ["use_additional_conditions"] = false,
+            ["use_additional_conditions"] = microConditions,
         };
         Config = PixArtConfig.Parse(ConfigJson, "config.json");
         PixArtRandomCheckpoint.Write(Config, ConfigJson, Checkpoint, seed);
