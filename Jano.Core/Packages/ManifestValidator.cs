@@ -33,8 +33,10 @@ internal static class ManifestValidator
                 throw Bad($"components.transformer.stages.blocks[{i}]", "lacks a pre or post graph with file, inputs and outputs");
         }
         var sizes = s.Cond.Inputs.Contains(StageRoles.Names.Resolution);
-        if (sizes && t.SizeConditions is not { Height: > 0, Width: > 0 })
-            throw Bad("components.transformer.sizeConditions", "must give the image height and width (positive) for a cond graph that takes resolution and aspect ratio");
+        if (sizes && t.MicroConditions is not { PixelsPerLatent: > 0 })
+            throw Bad("components.transformer.microConditions.pixelsPerLatent", "must be a positive integer for a cond graph that takes resolution and aspect ratio");
+        if (t.Positions is { } positions && (positions.Kind != PositionGenerator.SinCos2D || positions.BaseSize <= 0 || !(positions.InterpolationScale > 0)))
+            throw Bad("components.transformer.positions", $"must be kind '{PositionGenerator.SinCos2D}' with a positive baseSize and interpolationScale, found '{positions.Kind}', {positions.BaseSize}, {positions.InterpolationScale}");
         foreach (var table in t.Tables ?? [])
         {
             if (table.Width <= 0) throw Bad($"components.transformer.tables['{table.Name}'].width", "must be positive");

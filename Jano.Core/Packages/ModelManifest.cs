@@ -64,12 +64,23 @@ public sealed record TransformerComponent
     public required TransformerStages Stages { get; init; }
     /// <summary>Per-token tables (positions; RoPE cos/sin for later families), gathered in scheduling order.</summary>
     public List<TokenTable> Tables { get; init; } = [];
-    /// <summary>The image size the micro-conditions (resolution, aspect ratio) describe; null for a model without them.</summary>
-    public SizeConditions? SizeConditions { get; init; }
+    /// <summary>
+    /// How the runtime makes the position table for a latent size other than <see cref="Geometry"/>
+    /// (the table file holds the package's own size); null: the package runs at its geometry only.
+    /// </summary>
+    public PositionGenerator? Positions { get; init; }
+    /// <summary>Micro-conditions (resolution and aspect ratio of the image, PixArt-α 1024); null for a model without them.</summary>
+    public MicroConditions? MicroConditions { get; init; }
 }
 
-/// <summary>Image height and width in pixels that a model with micro-conditions is told it generates (PixArt-α 1024).</summary>
-public sealed record SizeConditions(int Height, int Width);
+/// <summary>Kind "sincos-2d": diffusers' get_2d_sincos_pos_embed with the config's base size (grid) and interpolation scale.</summary>
+public sealed record PositionGenerator(string Kind, int BaseSize, double InterpolationScale)
+{
+    public const string SinCos2D = "sincos-2d";
+}
+
+/// <summary>Image pixels per latent pixel (the VAE's factor; 1 in pixel space): the image size the micro-conditions describe is the latent size times this.</summary>
+public sealed record MicroConditions(int PixelsPerLatent);
 
 /// <summary>Widths of the transformer (the token geometry is <see cref="LatentGeometry"/>).</summary>
 public sealed record ModelDims

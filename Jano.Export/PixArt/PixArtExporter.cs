@@ -95,7 +95,7 @@ public static class PixArtExporter
             throw new ExportException($"default Jano preset '{defaultPreset}' is not one of the package's presets ({string.Join(", ", presets.Keys)})");
         var graphs = new PixArtStageGraphs(config, weights, geometry, compute);
         // diffusers' base size is the config's grid; another input size interpolates the table from it.
-        var positions = PixArtPositions.Table(config.HiddenSize, geometry.GridHeight, geometry.GridWidth, config.SampleSize / config.PatchSize, config.InterpolationScale);
+        var positions = SinCosPositions2D.Table(config.HiddenSize, geometry.GridHeight, geometry.GridWidth, config.SampleSize / config.PatchSize, config.InterpolationScale);
 
         using var package = new PackageFolder(output);
         StageGraph Save(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build)
@@ -151,9 +151,8 @@ public static class PixArtExporter
                         Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
                     },
                     Tables = [new TokenTable { Name = PixArtStages.PositionsTable, File = positionsFile, Tensor = "pos_embed", Width = config.HiddenSize }],
-                    SizeConditions = config.UseAdditionalConditions
-                        ? new SizeConditions(geometry.Height * (options.VaeScaleFactor ?? 1), geometry.Width * (options.VaeScaleFactor ?? 1))
-                        : null,
+                    Positions = new PositionGenerator(PositionGenerator.SinCos2D, config.SampleSize / config.PatchSize, config.InterpolationScale),
+                    MicroConditions = config.UseAdditionalConditions ? new MicroConditions(options.VaeScaleFactor ?? 1) : null,
                 },
                 // The default model's encoder; real T5/CLIP encoders are components of their own pipelines.
                 TextEncoders = [new TextEncoderComponent { Kind = TextEncoderComponent.MiniLm, Name = "all-MiniLM-L6-v2", HiddenSize = config.CaptionChannels, MaxTokens = 64 }],

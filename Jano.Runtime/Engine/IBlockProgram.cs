@@ -1,3 +1,4 @@
+using Jano.Core.Geometry;
 using Jano.Runtime.Devices;
 using Jano.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
@@ -12,16 +13,26 @@ namespace Jano.Runtime.Engine;
 /// </summary>
 public interface IBlockProgram : IDisposable
 {
-    EngineShape Shape { get; }
+    /// <summary>The package's own latent geometry (its position table file is for this size).</summary>
+    LatentGeometry Geometry { get; }
 
-    /// <summary>Per-token tables in natural order; the engine keeps each in scheduling order.</summary>
-    IReadOnlyList<TokenTableData> Tables { get; }
+    /// <summary>The engine's sizes at a latent geometry (the token count follows the size).</summary>
+    EngineShape ShapeFor(LatentGeometry geometry);
+
+    /// <summary>Per-token tables in natural order for a geometry; the engine keeps each in scheduling order.</summary>
+    IReadOnlyList<TokenTableData> TablesFor(LatentGeometry geometry);
 
     /// <summary>ONNX Runtime's MultiHeadAttention over (query, key, value), the alternative to the attention kernel.</summary>
     InferenceSession AttentionSession { get; }
 
-    /// <summary>Allocates the program's per-step buffers on the device and binds its conditioning graph to the timestep buffer.</summary>
-    BoundRun Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep);
+    /// <summary>
+    /// Allocates the program's per-step buffers on the device and binds its conditioning graph to the
+    /// timestep buffer, for one engine at one geometry (micro-conditions depend on the size).
+    /// </summary>
+    BoundRun Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep, LatentGeometry geometry);
+
+    /// <summary>Releases what <see cref="Attach"/> allocated (the engine that attached is being disposed).</summary>
+    void Detach();
 
     /// <summary>Runs the caption stage for the branches (padded to one length) once per prompt pair.</summary>
     CaptionBuffers EncodeCaptions(IStepDevice device, RunOptions runOptions, IReadOnlyList<CaptionInput> captions);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Jano.Core.Geometry;
 using Jano.Kernels;
 using Jano.Runtime.Devices;
 using Jano.Runtime.Onnx;
@@ -49,19 +50,21 @@ public sealed class TokenEngine : IDisposable
     private readonly int[] _reorderRows;
     private BatchBuffers? _current;
 
-    /// <param name="program">The family's block program; the engine owns it from here on.</param>
+    /// <param name="program">The family's block program; the engine attaches to it and detaches on dispose (it does not own it).</param>
+    /// <param name="geometry">The latent size of the images this engine computes.</param>
     /// <param name="device">Where the buffers live and what copies between them; the engine does not own it.</param>
     /// <param name="kernelAttention">Attention through the device's kernel; false: the program's MultiHeadAttention graph in ONNX Runtime.</param>
-    public TokenEngine(IBlockProgram program, TokenLayout layout, int channels, int outChannels, IStepDevice device, bool kernelAttention)
+    public TokenEngine(IBlockProgram program, LatentGeometry geometry, IStepDevice device, bool kernelAttention)
     {
         _program = program;
-        _shape = program.Shape;
+        Geometry = geometry;
+        _shape = program.ShapeFor(geometry);
         _device = device;
         _kernelAttention = kernelAttention;
-        _layout = layout;
-        _channels = channels;
-        _outChannels = outChannels;
-        if (layout.Tokens != _shape.Tokens) throw new ArgumentException($"the layout has {layout.Tokens} tokens, the program {_shape.Tokens}");
+        _layout = new TokenLayout(geometry);
+        _channels = geometry.Channels;
+        _outChannels = geometry.OutChannels;
+        if (_layout.Tokens != _shape.Tokens) throw new ArgumentException($"the layout has {_layout.Tokens} tokens, the program {_shape.Tokens}");
         // On a GPU, ONNX Runtime must not wait for its stream after each run: the next stage, and our
         // kernels, are queued on the same stream, and Output() waits once per step.
         if (device.ComputeStream is not null) _runOptions.AddRunConfigEntry("disable_synchronize_execution_providers", "1");
@@ -76,10 +79,13 @@ public sealed class TokenEngine : IDisposable
         _rowOf = new int[n];
         _reorderTokens = new int[n];
         _reorderRows = Enumerable.Range(0, rows).ToArray();
-        _tables = program.Tables.Select(t => new TokenTableBuffer(device, t.Name, t.Values, t.Width, t.IncludesPrefix, _shape.PrefixRows)).ToArray();
+        _tables = program.TablesFor(geometry).Select(t => new TokenTableBuffer(device, t.Name, t.Values, t.Width, t.IncludesPrefix, _shape.PrefixRows)).ToArray();
         _bindings = new EngineBindings(device, _runOptions, _patches, _embedded, _tables);
-        _condRun = program.Attach(device, _runOptions, _timestep);
+        _condRun = program.Attach(device, _runOptions, _timestep, geometry);
     }
+
+    /// <summary>The latent size this engine computes.</summary>
+    public LatentGeometry Geometry { get; }
 
     /// <summary>What holds the buffers (for reports).</summary>
     public IStepDevice Device => _device;
@@ -279,7 +285,7 @@ public sealed class TokenEngine : IDisposable
         foreach (var b in _batches) b?.Dispose();
         foreach (var t in _tables) t.Dispose();
         foreach (var p in new[] { _timestep, _patches, _embedded, _reorderScratch }) p.Dispose();
-        _program.Dispose();
+        _program.Detach();
         _runOptions.Dispose();
         _captionRunOptions.Dispose();
     }

@@ -1,3 +1,4 @@
+using Jano.Core.Geometry;
 using Jano.Core.IO;
 using Jano.Core.Packages;
 using Jano.Core.Stages;
@@ -22,7 +23,9 @@ public sealed class PixArtProgram : IBlockProgram
     private readonly InferenceSession _embed, _cond, _context, _final;
     private readonly InferenceSession[] _pre, _post;
     private readonly ModelDims _dims;
-    private readonly SizeConditions? _sizes;
+    private readonly MicroConditions? _micro;
+    private readonly ModelPackage _package;
+    private readonly float[] _packagePositions;
     private StepBuffer? _tMod, _tEmb, _resolution, _aspectRatio;
 
     public PixArtProgram(ModelPackage package, OrtSessionFactory factory)
@@ -34,8 +37,8 @@ public sealed class PixArtProgram : IBlockProgram
         try
         {
             _embed = _sessions.Load("embed", s.Embed, PixArtStages.Embed);
-            _sizes = m.Transformer.SizeConditions;
-            _cond = _sessions.Load("cond", s.Cond, PixArtStages.CondFor(_sizes is not null));
+            _micro = m.Transformer.MicroConditions;
+            _cond = _sessions.Load("cond", s.Cond, PixArtStages.CondFor(_micro is not null));
             _context = _sessions.Load("context", s.Context, PixArtStages.Context(_dims.Depth));
             _pre = new InferenceSession[_dims.Depth];
             _post = new InferenceSession[_dims.Depth];
@@ -48,34 +51,52 @@ public sealed class PixArtProgram : IBlockProgram
             }
             _final = _sessions.Load("final", s.Final, PixArtStages.Final);
             AttentionSession = _sessions.Load("attention", s.Attention, StageRoles.AttentionGraph);
-            Tables = [new TokenTableData(PixArtStages.PositionsTable, LoadPositions(package), _dims.HiddenSize, IncludesPrefix: false)];
+            _packagePositions = LoadPositions(package);
         }
         catch
         {
             _sessions.Dispose();
             throw;
         }
-        var g = m.Geometry;
-        Shape = new EngineShape(0, g.Tokens, _dims.HiddenSize, _dims.Heads, _dims.HeadDim, _dims.Depth, g.PatchInputWidth, g.PatchOutputWidth);
+        _package = package;
+        Geometry = m.Geometry;
     }
 
-    public EngineShape Shape { get; }
-    public IReadOnlyList<TokenTableData> Tables { get; }
+    public LatentGeometry Geometry { get; }
     public InferenceSession AttentionSession { get; }
 
-    public BoundRun Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep)
+    public EngineShape ShapeFor(LatentGeometry g) =>
+        new(0, g.Tokens, _dims.HiddenSize, _dims.Heads, _dims.HeadDim, _dims.Depth, g.PatchInputWidth, g.PatchOutputWidth);
+
+    /// <summary>The position table: the package's file at its own size, diffusers' sine-cosine table computed for another.</summary>
+    public IReadOnlyList<TokenTableData> TablesFor(LatentGeometry g)
     {
+        float[] positions;
+        if (g.Height == Geometry.Height && g.Width == Geometry.Width) positions = _packagePositions;
+        else
+        {
+            var generator = _package.Manifest.Transformer.Positions
+                ?? throw new ModelPackageException($"{_package.PathOf(ModelManifest.FileName)}: this package runs at {Geometry.Describe()} latent pixels only (no 'components.transformer.positions' to make a table for {g.Describe()}); re-export it with --size");
+            positions = SinCosPositions2D.Table(_dims.HiddenSize, g.GridHeight, g.GridWidth, generator.BaseSize, (float)generator.InterpolationScale);
+        }
+        return [new TokenTableData(PixArtStages.PositionsTable, positions, _dims.HiddenSize, IncludesPrefix: false)];
+    }
+
+    public BoundRun Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep, LatentGeometry geometry)
+    {
+        Detach();
         int d = _dims.HiddenSize;
         _tMod = device.Allocate(1, 6 * d);
         _tEmb = device.Allocate(1, d);
         var inputs = new List<(string, OrtValue)> { (N.Timestep, timestep.ViewAs(1)) };
-        if (_sizes is { } sizes)
+        if (_micro is { } micro)
         {
             // As diffusers' PixArt pipeline: resolution (height, width) and aspect ratio height / width of the image.
+            int height = geometry.Height * micro.PixelsPerLatent, width = geometry.Width * micro.PixelsPerLatent;
             _resolution = device.Allocate(1, 2);
             _aspectRatio = device.Allocate(1, 1);
-            device.Upload([sizes.Height, sizes.Width], _resolution, 0);
-            device.Upload([(float)((double)sizes.Height / sizes.Width)], _aspectRatio, 0);
+            device.Upload([height, width], _resolution, 0);
+            device.Upload([(float)((double)height / width)], _aspectRatio, 0);
             inputs.Add((N.Resolution, _resolution.ViewAs(1, 2)));
             inputs.Add((N.AspectRatio, _aspectRatio.ViewAs(1, 1)));
         }
@@ -164,9 +185,15 @@ public sealed class PixArtProgram : IBlockProgram
         return file.ReadAsFloat32(table.Tensor);
     }
 
-    public void Dispose()
+    public void Detach()
     {
         foreach (var b in new[] { _tMod, _tEmb, _resolution, _aspectRatio }) b?.Dispose();
+        (_tMod, _tEmb, _resolution, _aspectRatio) = (null, null, null, null);
+    }
+
+    public void Dispose()
+    {
+        Detach();
         _sessions.Dispose();
     }
 

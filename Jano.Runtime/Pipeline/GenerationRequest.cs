@@ -10,6 +10,10 @@ public sealed record GenerationRequest
     public string NegativePrompt { get; init; } = "";
     public long Seed { get; init; }
     public int? Steps { get; init; }
+
+    /// <summary>Image size in pixels; null: the package's size. Packages with a position generator run at any multiple of the patch.</summary>
+    public int? Height { get; init; }
+    public int? Width { get; init; }
     public double? Guidance { get; init; }
 
     /// <summary>Jano's options; null generates dense.</summary>
@@ -32,6 +36,8 @@ public sealed record GenerationRequest
             throw new ArgumentException("prompt is empty: give a description of the image (the empty caption is reserved for guidance)");
         if (Steps is { } s && s < 1) throw new ArgumentException($"steps must be at least 1, got {s}");
         if (Steps is > 10_000) throw new ArgumentException($"steps must be at most 10000, got {Steps}");
+        if (Height is < 1 or > 16384 || Width is < 1 or > 16384)
+            throw new ArgumentException($"size {Width}x{Height} (width x height) must be between 1 and 16384 pixels on each side");
         if (Guidance is { } g && (!double.IsFinite(g) || g < 0))
             throw new ArgumentException($"guidance must be a finite number ≥ 0, got {g}");
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Jano.Core.Acceleration;
+using Jano.Core.Geometry;
 using Jano.Core.Packages;
 using Jano.Kernels;
 using Jano.Kernels.Cpu;
@@ -24,9 +25,12 @@ public sealed class TextToImagePipeline : IDisposable
 {
     private readonly IStepDevice _device;
     private readonly TextEncoder _text;
-    private readonly float[] _latents;
-    private readonly float[] _prediction;
-    private readonly float[] _guidedRows;
+    private readonly IBlockProgram _program;
+    private readonly bool _kernelAttention;
+    private TokenEngine _engine;
+    private float[] _latents = [];
+    private float[] _prediction = [];
+    private float[] _guidedRows = [];
     private readonly IBlockDynamicsKernel _blockDynamics = new CpuBlockDynamics();
 
     private TextToImagePipeline(ModelPackage package, RuntimeOptions options, IAttentionKernel? attention, IStepDevice? device = null)
@@ -61,8 +65,8 @@ public sealed class TextToImagePipeline : IDisposable
             if (_text.HiddenSize != m.Dims.CaptionChannels)
                 throw new ModelPackageException($"{package.Folder}: the model expects {m.Dims.CaptionChannels}-wide caption states, the text encoder '{encoder.Name}' gives {_text.HiddenSize}");
             program = BlockPrograms.Create(package, Sessions);
-            Engine = new TokenEngine(program, new TokenLayout(m.Geometry), m.Geometry.Channels, m.Geometry.OutChannels, _device,
-                kernelAttention: attention is not null || options.Attention == "kernel");
+            _kernelAttention = attention is not null || options.Attention == "kernel";
+            _engine = new TokenEngine(program, m.Geometry, _device, _kernelAttention);
         }
         catch
         {
@@ -71,9 +75,44 @@ public sealed class TextToImagePipeline : IDisposable
             _device.Dispose();
             throw;
         }
-        _latents = new float[m.Geometry.LatentValues];
-        _prediction = new float[m.Geometry.LatentValues];
-        _guidedRows = new float[m.Geometry.Tokens * m.Geometry.PatchOutputWidth];
+        _program = program;
+        AllocateImageBuffers(m.Geometry);
+    }
+
+    private void AllocateImageBuffers(LatentGeometry g)
+    {
+        _latents = new float[g.LatentValues];
+        _prediction = new float[g.LatentValues];
+        _guidedRows = new float[g.Tokens * g.PatchOutputWidth];
+    }
+
+    /// <summary>
+    /// The engine for a latent size: the one in use, or a new one (the old one's buffers released first,
+    /// the block program's sessions kept), when a request asks for another size.
+    /// </summary>
+    private TokenEngine EngineFor(LatentGeometry g)
+    {
+        if (_engine.Geometry.Height == g.Height && _engine.Geometry.Width == g.Width) return _engine;
+        _engine.Dispose();
+        _engine = new TokenEngine(_program, g, _device, _kernelAttention);
+        AllocateImageBuffers(g);
+        return _engine;
+    }
+
+    /// <summary>
+    /// The latent geometry of a request: the package's, or the requested image size divided by the
+    /// pixels per latent pixel (1 in pixel space); it must be a whole number of patches.
+    /// </summary>
+    public LatentGeometry GeometryFor(GenerationRequest request)
+    {
+        var g = Package.Manifest.Geometry;
+        if (request.Height is null && request.Width is null) return g;
+        const int pixelsPerLatent = 1; // pixel-space decoder; a VAE's factor once decoders are components
+        int height = request.Height ?? g.Height * pixelsPerLatent, width = request.Width ?? g.Width * pixelsPerLatent;
+        var unit = pixelsPerLatent * g.PatchSize;
+        if (height % unit != 0 || width % unit != 0)
+            throw new ArgumentException($"size {width}x{height} (width x height, image pixels): both must be multiples of {unit} (pixels per latent pixel {pixelsPerLatent} × patch size {g.PatchSize})");
+        return g with { Height = height / pixelsPerLatent, Width = width / pixelsPerLatent };
     }
 
     /// <param name="attention">An attention kernel to use on host buffers instead of the options' choice (tests, benchmarks).</param>
@@ -95,7 +134,8 @@ public sealed class TextToImagePipeline : IDisposable
     /// <summary>The provider in use and, for "auto", why it fell back to the CPU.</summary>
     public OrtSessionFactory Sessions { get; }
     public RuntimeOptions Options { get; }
-    public TokenEngine Engine { get; }
+    /// <summary>The token engine of the size last generated (the package's size until another is asked for).</summary>
+    public TokenEngine Engine => _engine;
     public TextEncoder Text => _text;
 
     /// <summary>
@@ -111,7 +151,8 @@ public sealed class TextToImagePipeline : IDisposable
         var steps = request.Steps ?? m.Defaults.Steps;
         try
         {
-            jano.Validate(steps, m.Geometry.Height, m.Geometry.Width);
+            var g = GeometryFor(request);
+            jano.Validate(steps, g.Height, g.Width);
             return jano;
         }
         catch (ArgumentException e) when (request.FallBackToDense)
@@ -127,57 +168,59 @@ public sealed class TextToImagePipeline : IDisposable
         var m = Package.Manifest;
         var steps = request.Steps ?? m.Defaults.Steps;
         var guidance = request.Guidance ?? m.Defaults.Guidance;
+        var geometry = GeometryFor(request);
         var jano = EffectiveJano(request, out var note);
         var notes = note is null ? new List<string>() : [note];
         var sampler = SamplerFactory.Create(m.Sampler, steps);
+        var engine = EngineFor(geometry);
         var useGuidance = guidance != 1.0;
 
         var textStart = Stopwatch.GetTimestamp();
         var cond = _text.Encode(request.Prompt);
         var uncond = useGuidance ? _text.Encode(request.NegativePrompt) : null;
-        Engine.SetCaptions(new CaptionInput(cond.HiddenStates, cond.TokenCount), uncond is null ? null : new CaptionInput(uncond.HiddenStates, uncond.TokenCount));
+        engine.SetCaptions(new CaptionInput(cond.HiddenStates, cond.TokenCount), uncond is null ? null : new CaptionInput(uncond.HiddenStates, uncond.TokenCount));
         var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds;
 
         GaussianNoise.Fill(_latents, request.Seed);
-        var tokens = m.Geometry.Tokens;
-        Engine.ResetOrder();
+        var tokens = geometry.Tokens;
+        engine.ResetOrder();
         JanoPlanner? planner = null;
         IAccelerationPolicy policy = new DensePolicy(tokens);
         if (jano is not null)
         {
-            IRegionAnalysis analysis = request.ForcedMask is { } forced ? new ForcedMask(forced) : new BlockDynamicsAnalysis(jano, m.Geometry, _blockDynamics);
+            IRegionAnalysis analysis = request.ForcedMask is { } forced ? new ForcedMask(forced) : new BlockDynamicsAnalysis(jano, geometry, _blockDynamics);
             planner = new JanoPlanner(jano, steps, tokens, analysis);
             policy = new JanoPolicy(planner);
         }
         policy.Begin(_latents);
         var stepMs = new double[steps];
-        var before = Snapshot(Engine.Timings);
+        var before = Snapshot(engine.Timings);
         long totalTicks = 0;
         for (var i = 0; i < steps; i++)
         {
             var stepStart = Stopwatch.GetTimestamp();
-            var sessionBefore = Engine.Timings.SessionTicks;
-            var attentionBefore = Engine.Timings.AttentionTicks;
+            var sessionBefore = engine.Timings.SessionTicks;
+            var attentionBefore = engine.Timings.AttentionTicks;
             var n = policy.TokensFor(i + 1);
-            Engine.Forward(_latents, sampler.ModelTimestep(i), n);
+            engine.Forward(_latents, sampler.ModelTimestep(i), n);
             if (useGuidance)
-                Guidance.Combine(Engine.Output(0), Engine.Output(1), (float)guidance, _guidedRows);
+                Guidance.Combine(engine.Output(0), engine.Output(1), (float)guidance, _guidedRows);
             else
-                Engine.Output(0).CopyTo(_guidedRows);
-            Engine.Unpatchify(_guidedRows, _prediction);
+                engine.Output(0).CopyTo(_guidedRows);
+            engine.Unpatchify(_guidedRows, _prediction);
             if (policy.AfterStep(i + 1, _prediction) is { } order)
-                Engine.SetOrder(order); // from now on every subset a step computes is a prefix
+                engine.SetOrder(order); // from now on every subset a step computes is a prefix
             sampler.Step(i, _prediction, _latents);
             var elapsed = Stopwatch.GetTimestamp() - stepStart;
             totalTicks += elapsed;
             stepMs[i] = StepTimings.Ms(elapsed);
             onStep?.Invoke(new StepReport(i + 1, steps, n, stepMs[i],
-                StepTimings.Ms(Engine.Timings.SessionTicks - sessionBefore), StepTimings.Ms(Engine.Timings.AttentionTicks - attentionBefore)));
+                StepTimings.Ms(engine.Timings.SessionTicks - sessionBefore), StepTimings.Ms(engine.Timings.AttentionTicks - attentionBefore)));
         }
-        var timings = Difference(Engine.Timings, before);
+        var timings = Difference(engine.Timings, before);
         timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and sampler
-        var report = planner is null ? null : Report(planner, stepMs, cond.TokenCount);
-        var g = m.Geometry;
+        var report = planner is null ? null : Report(planner, geometry, stepMs, cond.TokenCount);
+        var g = geometry;
         return new GenerationResult((float[])_latents.Clone(), g.Channels, g.Height, g.Width, steps, guidance, m.Sampler.Kind, policy.Method,
             timings, stepMs, textMs, report, notes);
     }
@@ -186,10 +229,9 @@ public sealed class TextToImagePipeline : IDisposable
     /// Ideal speed-up = dense FLOPs / the FLOPs of the token counts actually computed. The estimated
     /// measured speed-up takes this run's mean full-step time as the dense step time.
     /// </summary>
-    private JanoReport Report(JanoPlanner planner, double[] stepMs, int textTokens)
+    private JanoReport Report(JanoPlanner planner, LatentGeometry g, double[] stepMs, int textTokens)
     {
-        var m = Package.Manifest;
-        var (d, g) = (m.Dims, m.Geometry);
+        var d = Package.Manifest.Dims;
         var dense = FlopCounter.Forward(d, g, g.Tokens, g.Tokens, textTokens) * planner.Steps;
         var jano = planner.TokensPerStep.Sum(n => n == 0 ? 0 : FlopCounter.Forward(d, g, n, g.Tokens, textTokens));
         var fullSteps = Enumerable.Range(0, planner.Steps).Where(i => planner.TokensPerStep[i] == g.Tokens).Select(i => stepMs[i]).ToList();
@@ -209,7 +251,8 @@ public sealed class TextToImagePipeline : IDisposable
 
     public void Dispose()
     {
-        Engine.Dispose(); // and the block program it owns
+        _engine.Dispose();
+        _program.Dispose();
         _text.Dispose();
         _device.Dispose();
     }

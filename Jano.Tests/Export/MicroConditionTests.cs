@@ -18,7 +18,7 @@ public sealed class MicroConditionTests
         using var model = new TinyPixArt(layers: 2, heads: 3, headDim: 8, sample: 8, patch: 2, inChannels: 1, outChannels: 1, caption: 384, microConditions: true);
         var manifest = model.Export(size: (8, 12));
         Assert.That(manifest.Stages.Cond.Inputs, Is.EqualTo(new[] { StageRoles.Names.Timestep, StageRoles.Names.Resolution, StageRoles.Names.AspectRatio }));
-        Assert.That(manifest.Transformer.SizeConditions, Is.EqualTo(new Jano.Core.Packages.SizeConditions(8, 12)), "no VAE beside the checkpoint: image size = latent size");
+        Assert.That(manifest.Transformer.MicroConditions, Is.EqualTo(new Jano.Core.Packages.MicroConditions(1)), "no VAE beside the checkpoint: image size = latent size");
         using var pipeline = TextToImagePipeline.Open(model.Package, new RuntimeOptions { Threads = 1 });
         var image = pipeline.Generate(new GenerationRequest { Prompt = "a bag", Seed = 1, Steps = 3 }).Image;
         Assert.That(image, Has.Length.EqualTo(8 * 12));

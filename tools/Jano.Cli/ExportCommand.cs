@@ -27,7 +27,7 @@ public sealed class ExportCommand : ICommand
                 "fp16" or "float16" => "float16",
                 var other => throw new UsageException($"--dtype: '{other}' is not fp32 or fp16"),
             },
-            Size = args.String("size") is { } size ? ParseSize(size) : null,
+            Size = args.String("size") is { } size ? SizeOption.Parse("--size", size, widthFirst: false) : null,
             WholeGraph = !args.Switch("no-whole-graph"),
             Log = stdout.WriteLine,
         };
@@ -35,13 +35,5 @@ public sealed class ExportCommand : ICommand
         var manifest = PixArtExporter.Export(checkpoint, output, options);
         stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Geometry.Describe()} latent, {manifest.Geometry.Tokens} tokens, {manifest.Files.Count} files");
         return 0;
-    }
-
-    /// <summary>"48x32": latent height × width in pixels.</summary>
-    private static (int, int) ParseSize(string text)
-    {
-        var parts = text.ToLowerInvariant().Split('x', '×');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var h) && int.TryParse(parts[1], out var w) && h > 0 && w > 0) return (h, w);
-        throw new UsageException($"--size must be HxW in latent pixels with positive integers (e.g. 48x32), got '{text}'");
     }
 }

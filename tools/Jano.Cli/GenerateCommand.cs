@@ -9,7 +9,7 @@ namespace Jano.Cli;
 public sealed class GenerateCommand : ICommand
 {
     public string Name => "generate";
-    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--scale N] [--negative TEXT] [--threads N] [--provider auto|cpu|cuda] [--attention ort|kernel] [--truncate] [--verbose] " + JanoFlags.Usage;
+    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--scale N] [--negative TEXT] [--size WIDTHxHEIGHT] [--threads N] [--provider auto|cpu|cuda] [--attention ort|kernel] [--truncate] [--verbose] " + JanoFlags.Usage;
     public IReadOnlySet<string> Switches => new HashSet<string>(JanoFlags.SwitchNames) { "verbose", "truncate", "compare-dense" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -22,6 +22,7 @@ public sealed class GenerateCommand : ICommand
         var count = args.Int("count") ?? 1;
         var output = args.String("out") ?? "jano.png";
         var negative = args.String("negative") ?? "";
+        var size = args.String("size") is { } sizeText ? SizeOption.Parse("--size", sizeText, widthFirst: true) : ((int, int)?)null;
         var threads = args.Int("threads") ?? 0;
         var scale = args.Int("scale") ?? 1;
         var attention = args.String("attention") ?? new RuntimeOptions().Attention;
@@ -37,7 +38,7 @@ public sealed class GenerateCommand : ICommand
         if (threads < 0) throw new UsageException("--threads must be ≥ 0");
         if (scale < 1 || scale > 64) throw new UsageException($"--scale must be between 1 and 64, got {scale}");
         if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
-        var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance };
+        var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance, Width = size?.Item1, Height = size?.Item2 };
         request.Validate(); // before loading anything: bad input fails fast
         OutputPath.EnsureWritable(output);
 

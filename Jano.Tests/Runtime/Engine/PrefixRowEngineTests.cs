@@ -18,7 +18,7 @@ public sealed class PrefixRowEngineTests(bool kernelAttention)
     {
         program = new ToyPrefixProgram(seed: 4);
         device = new HostStepDevice();
-        return new TokenEngine(program, new TokenLayout(ToyPrefixProgram.Side, ToyPrefixProgram.Side, 1), C, C, device, kernelAttention);
+        return new TokenEngine(program, program.Geometry, device, kernelAttention);
     }
 
     private static int[] Permutation(int seed)
@@ -33,6 +33,7 @@ public sealed class PrefixRowEngineTests(bool kernelAttention)
     public void EveryImageTokenActiveGivesTheWholeModelsOutputsInAnyOrder(bool scrambled)
     {
         using var engine = Create(out var program, out var device);
+        using var programLifetime = program;
         using var deviceLifetime = device;
         var latents = TestData.Normal(C * N, 1);
         var prefix = TestData.Normal(L * D, 2);
@@ -63,6 +64,7 @@ public sealed class PrefixRowEngineTests(bool kernelAttention)
     public void ASubsetStepRecomputesThePrefixAndItsTokensAndLeavesTheFrozenRowsKeysAndValuesAsTheyWere()
     {
         using var engine = Create(out var program, out var device);
+        using var programLifetime = program;
         using var deviceLifetime = device;
         engine.SetCaptions(new CaptionInput(TestData.Normal(L * D, 2), L), new CaptionInput(TestData.Normal(L * D, 5), L));
         engine.Forward(TestData.Normal(C * N, 1), 7f, N);

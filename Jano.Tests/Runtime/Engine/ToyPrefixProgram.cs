@@ -1,3 +1,4 @@
+using Jano.Core.Geometry;
 using Jano.Export.Onnx;
 using Jano.Runtime.Devices;
 using Jano.Runtime.Engine;
@@ -86,7 +87,12 @@ public sealed class ToyPrefixProgram : IBlockProgram
 
         Shape = new EngineShape(Prefix, Tokens, D, Heads, D / Heads, Depth, Channels, Channels);
         Tables = [new TokenTableData("positions", Positions, D, IncludesPrefix: false)];
+        Geometry = new LatentGeometry { Channels = Channels, OutChannels = Channels, Height = Side, Width = Side, PatchSize = 1, PrefixRows = Prefix };
     }
+
+    public LatentGeometry Geometry { get; }
+    public EngineShape ShapeFor(LatentGeometry geometry) => Shape;
+    public IReadOnlyList<TokenTableData> TablesFor(LatentGeometry geometry) => Tables;
 
     public float[] Wt { get; }
     public float[] We { get; }
@@ -101,8 +107,9 @@ public sealed class ToyPrefixProgram : IBlockProgram
     public IReadOnlyList<TokenTableData> Tables { get; }
     public InferenceSession AttentionSession { get; }
 
-    public BoundRun Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep)
+    public BoundRun Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep, LatentGeometry geometry)
     {
+        Detach();
         _tMod = device.Allocate(1, D);
         return new BoundRun(device, _cond, runOptions, [("timestep", timestep.ViewAs(1))], [("t_mod", _tMod.ViewAs(1, D))]);
     }
@@ -190,9 +197,15 @@ public sealed class ToyPrefixProgram : IBlockProgram
         return (output, keys);
     }
 
-    public void Dispose()
+    public void Detach()
     {
         _tMod?.Dispose();
+        _tMod = null;
+    }
+
+    public void Dispose()
+    {
+        Detach();
         foreach (var s in _pre.Concat(_post).Append(_embed).Append(_cond).Append(_final).Append(AttentionSession)) s.Dispose();
         _folder.Dispose();
     }

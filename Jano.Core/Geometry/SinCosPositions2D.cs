@@ -1,14 +1,15 @@
-namespace Jano.Export.PixArt;
+namespace Jano.Core.Geometry;
 
 /// <summary>
-/// The fixed 2-D sine-cosine position table of PixArt (diffusers' get_2d_sincos_pos_embed).
+/// The fixed 2-D sine-cosine position table of PixArt and SD3 (diffusers' get_2d_sincos_pos_embed). In
+/// Core because the exporter writes it for the package's size and the runtime computes it for others.
 /// Tokens are row-major over the (row, column) patch grid. The first half of each row encodes the
 /// column coordinate and the second half the row coordinate: diffusers builds the grid with
 /// meshgrid(w, h) and feeds grid[0] (which varies along columns) to the first half. A non-square
 /// grid scales each axis by its own length (grid_size = (rows, columns)), as diffusers' PatchEmbed
 /// does for an input whose size differs from the config's sample_size.
 /// </summary>
-public static class PixArtPositions
+public static class SinCosPositions2D
 {
     public static float[] Table(int width, int gridRows, int gridColumns, int baseSize, float interpolationScale)
     {
