@@ -51,3 +51,22 @@ def write(path, tensors, metadata):
 
 def script_name(file):
     return os.path.relpath(os.path.abspath(file), REPO_ROOT)
+
+
+def check_shim_attention(model, forward, atol=1e-5):
+    """The shim's scaled_dot_product_attention (behind AttnProcessor2_0, diffusers' default)
+    must agree with diffusers' own matmul-softmax AttnProcessor on this model and input.
+    Returns the processor class names the model used by default."""
+    from diffusers.models.attention_processor import AttnProcessor
+
+    default = model.attn_processors
+    names = sorted({type(p).__name__ for p in default.values()})
+    with torch.no_grad():
+        a = forward()
+        model.set_attn_processor(AttnProcessor())
+        b = forward()
+        model.set_attn_processor(default)
+    err = (a - b).abs().max().item()
+    if err > atol:
+        raise SystemExit(f"shim SDPA differs from AttnProcessor by {err}")
+    return names, err
