@@ -26,6 +26,17 @@ public sealed record GenerationRequest
     /// </summary>
     public bool FallBackToDense { get; init; }
 
+    /// <summary>
+    /// Text conditioning given directly (the encoder's states of the real tokens) instead of encoding
+    /// <see cref="Prompt"/> and <see cref="NegativePrompt"/>: embeddings computed elsewhere, and the
+    /// comparison with a reference pipeline that was given embeddings.
+    /// </summary>
+    public Engine.CaptionInput? PromptStates { get; init; }
+    public Engine.CaptionInput? NegativePromptStates { get; init; }
+
+    /// <summary>Initial noise [C, H, W] in latent pixels instead of the seeded draw (a reference pipeline's latents).</summary>
+    public float[]? InitialNoise { get; init; }
+
     /// <summary>Replaces Jano's analysis with a fixed mask (benchmarks, tests); needs <see cref="Jano"/>.</summary>
     public TokenMask? ForcedMask { get; init; }
 

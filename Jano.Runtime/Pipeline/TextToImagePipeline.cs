@@ -176,12 +176,18 @@ public sealed class TextToImagePipeline : IDisposable
         var useGuidance = guidance != 1.0;
 
         var textStart = Stopwatch.GetTimestamp();
-        var cond = _text.Encode(request.Prompt);
-        var uncond = useGuidance ? _text.Encode(request.NegativePrompt) : null;
-        engine.SetCaptions(new CaptionInput(cond.HiddenStates, cond.TokenCount), uncond is null ? null : new CaptionInput(uncond.HiddenStates, uncond.TokenCount));
+        var cond = request.PromptStates ?? Caption(_text.Encode(request.Prompt));
+        var uncond = useGuidance ? request.NegativePromptStates ?? Caption(_text.Encode(request.NegativePrompt)) : null;
+        engine.SetCaptions(cond, uncond);
         var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds;
 
-        GaussianNoise.Fill(_latents, request.Seed);
+        if (request.InitialNoise is { } noise)
+        {
+            if (noise.Length != _latents.Length)
+                throw new ArgumentException($"initial noise has {noise.Length} values, the {geometry.Describe()} latents {_latents.Length} ({geometry.Channels} channels)");
+            noise.CopyTo(_latents, 0);
+        }
+        else GaussianNoise.Fill(_latents, request.Seed);
         var tokens = geometry.Tokens;
         engine.ResetOrder();
         JanoPlanner? planner = null;
@@ -219,7 +225,7 @@ public sealed class TextToImagePipeline : IDisposable
         }
         var timings = Difference(engine.Timings, before);
         timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and sampler
-        var report = planner is null ? null : Report(planner, geometry, stepMs, cond.TokenCount);
+        var report = planner is null ? null : Report(planner, geometry, stepMs, cond.Tokens);
         var g = geometry;
         return new GenerationResult((float[])_latents.Clone(), g.Channels, g.Height, g.Width, steps, guidance, m.Sampler.Kind, policy.Method,
             timings, stepMs, textMs, report, notes);
@@ -239,6 +245,8 @@ public sealed class TextToImagePipeline : IDisposable
         return new JanoReport(planner.Options, planner.Levels, planner.TokensPerStep, planner.Mask!, planner.Maps,
             jano == 0 ? double.PositiveInfinity : dense / jano, estimated, planner.AnalysisMs);
     }
+
+    private static CaptionInput Caption(TextEmbedding e) => new(e.HiddenStates, e.TokenCount);
 
     private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks, RowsTicks = t.RowsTicks };
 
