@@ -62,6 +62,45 @@ internal sealed class ConfigReader(JsonObject root, string path)
         }
     }
 
+    /// <summary>Whether the config names <paramref name="field"/> with a non-null value.</summary>
+    public bool Has(string field) => root[field] is not null;
+
+    /// <summary>A JSON array of integers (diffusers writes tuples as arrays); null when missing.</summary>
+    public int[]? OptionalIntArray(string field)
+    {
+        var node = root[field];
+        if (node is null) return null;
+        if (node is not JsonArray array) throw Error(field, $"must be an array of integers, found {node.ToJsonString()}");
+        var values = new int[array.Count];
+        for (var i = 0; i < array.Count; i++)
+        {
+            try { values[i] = array[i]!.GetValue<int>(); }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException)
+            {
+                throw Error(field, $"must be an array of integers; item {i} is {array[i]?.ToJsonString() ?? "null"}");
+            }
+        }
+        return values;
+    }
+
+    /// <summary>A JSON array of strings; null when missing.</summary>
+    public string[]? OptionalStringArray(string field)
+    {
+        var node = root[field];
+        if (node is null) return null;
+        if (node is not JsonArray array) throw Error(field, $"must be an array of strings, found {node.ToJsonString()}");
+        var values = new string[array.Count];
+        for (var i = 0; i < array.Count; i++)
+        {
+            try { values[i] = array[i]!.GetValue<string>(); }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException)
+            {
+                throw Error(field, $"must be an array of strings; item {i} is {array[i]?.ToJsonString() ?? "null"}");
+            }
+        }
+        return values;
+    }
+
     /// <summary>Rejects any value other than the one the exporter implements (missing means the default).</summary>
     public void Require(string field, string expected, string fallback)
     {

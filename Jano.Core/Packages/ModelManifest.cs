@@ -113,7 +113,10 @@ public sealed record TextEncoderComponent
     public List<string>? Tokenizer { get; init; }
 }
 
-/// <summary>How latents become pixels: "none" for pixel-space models, or an AutoencoderKL decoder graph.</summary>
+/// <summary>
+/// How latents become pixels: "none" for pixel-space models, or an AutoencoderKL decoder graph, which is
+/// vae.decode alone: the runtime feeds it latents / ScalingFactor + ShiftFactor (docs/PACKAGE.md).
+/// </summary>
 public sealed record DecoderComponent
 {
     public const string None = "none";

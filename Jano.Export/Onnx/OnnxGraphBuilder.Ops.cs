@@ -79,6 +79,57 @@ public sealed partial class OnnxGraphBuilder
         return Add(y, b, name);
     }
 
+    /// <summary>The runtime shape of <paramref name="x"/> as an int64 vector (for reshaping back to symbolic sizes).</summary>
+    public string Shape(string x, string hint = "shape") => Node("Shape", hint, [x]);
+
+    /// <summary>
+    /// A 2-D convolution with stride 1 and zero padding k/2 on each side (PyTorch's Conv2d(k, padding=k/2)
+    /// for odd k: the spatial size is kept). The weight keeps PyTorch's layout [out, in, k, k], which is ONNX's.
+    /// </summary>
+    public string Conv2d(string x, float[] weight, float[]? bias, int inChannels, int outChannels, int kernel, string name)
+    {
+        if (kernel % 2 != 1) throw new ArgumentException($"conv '{name}': kernel {kernel} must be odd for 'same' padding");
+        var w = Initializer(name + ".weight", weight, outChannels, inChannels, kernel, kernel);
+        string[] inputs = bias is null ? [x, w] : [x, w, Initializer(name + ".bias", bias, outChannels)];
+        long pad = kernel / 2;
+        return Node("Conv", name, inputs,
+            OnnxAttribute.Ints("kernel_shape", kernel, kernel), OnnxAttribute.Ints("pads", pad, pad, pad, pad), OnnxAttribute.Ints("strides", 1, 1));
+    }
+
+    /// <summary>
+    /// PyTorch's GroupNorm over x [B, C, *spatial] with a per-channel affine. Emitted as the classic
+    /// decomposition: reshape to [B, groups, rest], InstanceNormalization (one mean and variance per
+    /// group, population variance, eps inside the root, as GroupNorm), reshape back, scale and shift.
+    /// InstanceNormalization has an efficient kernel in every ONNX Runtime provider, unlike
+    /// GroupNormalization-21, which ONNX Runtime expands into a chain of reductions. The statistics are
+    /// always float32: a float16 graph casts around the normalisation (sums over 64² positions overflow
+    /// or lose digits in half), the affine runs in the compute type.
+    /// </summary>
+    public string GroupNorm(string x, int groups, float[] scale, float[] shift, float epsilon, string name)
+    {
+        var channels = scale.Length;
+        if (shift.Length != channels || channels % groups != 0)
+            throw new ArgumentException($"group norm '{name}': {channels} scales, {shift.Length} shifts, {groups} groups");
+        var grouped = Reshape(ToFloat32(x), [0, groups, -1], name + ".grouped");
+        var normed = Node("InstanceNormalization", name + ".normalized",
+            [grouped, Float32Constant(Enumerable.Repeat(1f, groups).ToArray(), groups), Float32Constant(new float[groups], groups)],
+            OnnxAttribute.Float("epsilon", epsilon));
+        var back = ToCompute(Node("Reshape", name + ".ungrouped", [normed, Shape(x, name + ".shape")]));
+        var s = Initializer(name + ".weight", scale, channels, 1, 1);
+        var b = Initializer(name + ".bias", shift, channels, 1, 1);
+        return Add(Mul(back, s, name + ".scaled"), b, name);
+    }
+
+    /// <summary>
+    /// Nearest-neighbour upsampling by 2 along both spatial axes of [B, C, H, W], as PyTorch's
+    /// F.interpolate(scale_factor=2, mode="nearest"): output pixel (y, x) reads input (⌊y/2⌋, ⌊x/2⌋).
+    /// </summary>
+    public string UpsampleNearest2x(string x, string hint = "upsample") =>
+        Node("Resize", hint, [x, "", Float32Constant([1f, 1f, 2f, 2f], 4)],
+            OnnxAttribute.String("mode", "nearest"),
+            OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),
+            OnnxAttribute.String("nearest_mode", "floor"));
+
     /// <summary>Row-major [rows, cols] → [cols, rows].</summary>
     public static float[] TransposeMatrix(float[] m, int rows, int cols)
     {

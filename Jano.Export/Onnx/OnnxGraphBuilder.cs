@@ -138,6 +138,22 @@ public sealed partial class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>
+    /// A float32 constant whatever the compute type, shared by every node that needs the same values: op
+    /// arguments ONNX types as float (Resize scales) and the unit affine of float32 normalisations.
+    /// </summary>
+    public string Float32Constant(float[] values, params long[] dims)
+    {
+        var key = $"c32:{string.Join(',', values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}:{string.Join(',', dims)}";
+        if (!_sharedConstants.TryGetValue(key, out var name))
+        {
+            name = TypedInitializer("const_f32", values, OnnxElementType.Float, dims);
+            ParameterCount -= values.Length; // constants are not model parameters
+            _sharedConstants[key] = name;
+        }
+        return name;
+    }
+
     /// <summary>Adds a node with one output named after <paramref name="hint"/>; returns the output name.</summary>
     public string Node(string opType, string hint, IReadOnlyList<string> inputs, params AttributeProto[] attributes)
     {
