@@ -9,6 +9,7 @@ using Jano.Runtime.Engine;
 using Jano.Runtime.Models;
 using Jano.Runtime.Onnx;
 using Jano.Runtime.Sampling;
+using Jano.Runtime.Schedulers;
 using Jano.Runtime.Scheduling;
 using Jano.Runtime.Text;
 
@@ -16,15 +17,18 @@ namespace Jano.Runtime.Pipeline;
 
 /// <summary>
 /// Text → image on a model package: encodes the prompt (and the negative prompt for guidance), draws
-/// seeded noise, and runs the sampler over the token engine with the family's block program, asking
+/// seeded noise, and runs the package's scheduler (diffusers' class from its config, or the runtime's
+/// own sampler for packages without one) over the token engine with the family's block program, asking
 /// an acceleration policy what each step computes (dense: every token, every step). A pipeline serves
-/// one generation at a time.
+/// one generation at a time (the scheduler is stateful).
 /// </summary>
 public sealed class TextToImagePipeline : IDisposable
 {
     private readonly IStepDevice _device;
     private readonly TextEncoder _text;
+    private readonly IScheduler _scheduler;
     private readonly float[] _latents;
+    private readonly float[] _modelInput;
     private readonly float[] _prediction;
     private readonly float[] _guidedRows;
     private readonly IBlockDynamicsKernel _blockDynamics = new CpuBlockDynamics();
@@ -34,6 +38,7 @@ public sealed class TextToImagePipeline : IDisposable
         Package = package;
         Options = options;
         var m = package.Manifest;
+        _scheduler = SchedulerFactory.Create(m.Components.Scheduler); // before anything that needs disposing
         Sessions = new OrtSessionFactory(options);
         try
         {
@@ -72,6 +77,7 @@ public sealed class TextToImagePipeline : IDisposable
             throw;
         }
         _latents = new float[m.Geometry.LatentValues];
+        _modelInput = _scheduler.ScalesModelInput ? new float[m.Geometry.LatentValues] : _latents;
         _prediction = new float[m.Geometry.LatentValues];
         _guidedRows = new float[m.Geometry.Tokens * m.Geometry.PatchOutputWidth];
     }
@@ -97,6 +103,9 @@ public sealed class TextToImagePipeline : IDisposable
     public RuntimeOptions Options { get; }
     public TokenEngine Engine { get; }
     public TextEncoder Text => _text;
+
+    /// <summary>The package's scheduler, as the last generation set it up.</summary>
+    public IScheduler Scheduler => _scheduler;
 
     /// <summary>
     /// The Jano options a request would run with at its step count, or null for dense: options that
@@ -129,7 +138,10 @@ public sealed class TextToImagePipeline : IDisposable
         var guidance = request.Guidance ?? m.Defaults.Guidance;
         var jano = EffectiveJano(request, out var note);
         var notes = note is null ? new List<string>() : [note];
-        var sampler = SamplerFactory.Create(m.Sampler, steps);
+        // The image token count is FLUX's image_seq_len, from which dynamic shifting computes μ.
+        _scheduler.SetTimesteps(steps, new TimestepOptions { ImageSequenceLength = m.Geometry.Tokens });
+        if (_scheduler.Steps != steps)
+            throw new ArgumentException($"{_scheduler.Name} makes {_scheduler.Steps} timesteps for {steps} steps with this config; choose another step count");
         var useGuidance = guidance != 1.0;
 
         var textStart = Stopwatch.GetTimestamp();
@@ -139,6 +151,8 @@ public sealed class TextToImagePipeline : IDisposable
         var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds;
 
         GaussianNoise.Fill(_latents, request.Seed);
+        if (_scheduler.InitNoiseSigma != 1.0) // diffusers' prepare_latents: noise · init_noise_sigma, in float32
+            System.Numerics.Tensors.TensorPrimitives.Multiply(_latents, (float)_scheduler.InitNoiseSigma, _latents);
         var tokens = m.Geometry.Tokens;
         Engine.ResetOrder();
         JanoPlanner? planner = null;
@@ -159,7 +173,8 @@ public sealed class TextToImagePipeline : IDisposable
             var sessionBefore = Engine.Timings.SessionTicks;
             var attentionBefore = Engine.Timings.AttentionTicks;
             var n = policy.TokensFor(i + 1);
-            Engine.Forward(_latents, sampler.ModelTimestep(i), n);
+            if (_scheduler.ScalesModelInput) _scheduler.ScaleModelInput(i, _latents, _modelInput);
+            Engine.Forward(_modelInput, _scheduler.ModelTimestep(i), n);
             if (useGuidance)
                 Guidance.Combine(Engine.Output(0), Engine.Output(1), (float)guidance, _guidedRows);
             else
@@ -167,7 +182,7 @@ public sealed class TextToImagePipeline : IDisposable
             Engine.Unpatchify(_guidedRows, _prediction);
             if (policy.AfterStep(i + 1, _prediction) is { } order)
                 Engine.SetOrder(order); // from now on every subset a step computes is a prefix
-            sampler.Step(i, _prediction, _latents);
+            _scheduler.Step(i, _prediction, _latents); // every step, also where the policy reused outputs
             var elapsed = Stopwatch.GetTimestamp() - stepStart;
             totalTicks += elapsed;
             stepMs[i] = StepTimings.Ms(elapsed);
@@ -175,10 +190,10 @@ public sealed class TextToImagePipeline : IDisposable
                 StepTimings.Ms(Engine.Timings.SessionTicks - sessionBefore), StepTimings.Ms(Engine.Timings.AttentionTicks - attentionBefore)));
         }
         var timings = Difference(Engine.Timings, before);
-        timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and sampler
+        timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and scheduler
         var report = planner is null ? null : Report(planner, stepMs, cond.TokenCount);
         var g = m.Geometry;
-        return new GenerationResult((float[])_latents.Clone(), g.Channels, g.Height, g.Width, steps, guidance, m.Sampler.Kind, policy.Method,
+        return new GenerationResult((float[])_latents.Clone(), g.Channels, g.Height, g.Width, steps, guidance, _scheduler.Name, policy.Method,
             timings, stepMs, textMs, report, notes);
     }
 
