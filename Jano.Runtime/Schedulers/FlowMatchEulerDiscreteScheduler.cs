@@ -119,7 +119,7 @@ public sealed class FlowMatchEulerDiscreteScheduler : IScheduler
         return s.Select(v => (float)v).ToArray();
     }
 
-    /// <summary>set_timesteps with custom σ: NumPy float32 arrays, Python floats rounded to float32 (as NumPy 2 does).</summary>
+    /// <summary>set_timesteps with custom σ: NumPy float32 arrays; a Python float meeting one is rounded to float32.</summary>
     private float[] ScheduleFloat32(IReadOnlyList<double> custom)
     {
         var s = custom.Select(v => (float)v).ToArray();
@@ -135,7 +135,9 @@ public sealed class FlowMatchEulerDiscreteScheduler : IScheduler
         }
         if (_config.ShiftTerminal is { } terminal)
         {
-            var scale = (1f - s[^1]) / (float)(1 - terminal);
+            // NumPy 1.x (as in the golden fixtures' environment): a float32 scalar divided by a Python
+            // float is float64; dividing the float32 array by it rounds it to float32 first.
+            var scale = (float)((1f - s[^1]) / (1 - terminal));
             for (var i = 0; i < s.Length; i++) s[i] = 1f - (1f - s[i]) / scale;
         }
         return s;

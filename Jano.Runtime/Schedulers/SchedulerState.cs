@@ -17,10 +17,10 @@ internal struct SchedulerState
     public void Advance(string name, int index)
     {
         if (_steps == 0) throw new InvalidOperationException($"{name}: call SetTimesteps before Step");
+        if (index >= _steps || _next >= _steps)
+            throw new InvalidOperationException($"{name}: step {index} after the last of {_steps} steps; call SetTimesteps to start again");
         if (index != _next)
-            throw new InvalidOperationException(_next >= _steps
-                ? $"{name}: step {index} after the last of {_steps} steps; call SetTimesteps to start again"
-                : $"{name}: step {index} called where step {_next} comes next (a scheduler's steps run in order, once each)");
+            throw new InvalidOperationException($"{name}: step {index} called where step {_next} comes next (a scheduler's steps run in order, once each)");
         _next++;
     }
 }
