@@ -18,7 +18,11 @@ internal static class SchedulerConfigReader
     public static SchedulerComponent Resolve(string transformerFolder, ExportOptions options, bool learnedSigma, Action<string>? log)
     {
         if (options.Sampler is { } explicitKind)
+        {
+            if (Candidates(transformerFolder).FirstOrDefault(File.Exists) is { } unused)
+                log?.Invoke($"sampler: {explicitKind} (--sampler; {unused} is not used)");
             return Synthesized(Build(explicitKind, options, "--sampler"));
+        }
 
         foreach (var candidate in Candidates(transformerFolder))
         {
