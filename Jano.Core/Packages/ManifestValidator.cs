@@ -1,3 +1,4 @@
+using Jano.Core.Schedulers;
 using Jano.Core.Stages;
 
 namespace Jano.Core.Packages;
@@ -52,9 +53,21 @@ internal static class ManifestValidator
         }
         if (m.Components.Decoder.Kind != DecoderComponent.None) throw Bad("components.decoder.kind", $"is '{m.Components.Decoder.Kind}'; this runtime decodes: {DecoderComponent.None} (pixel-space models)");
 
-        var sampler = m.Components.Scheduler?.Sampler ?? throw Bad("components.scheduler.sampler", "is missing");
-        if (sampler.Kind is not (SamplerSettings.FlowEuler or SamplerSettings.Ddim))
-            throw Bad("components.scheduler.sampler.kind", $"is '{sampler.Kind}'; known: {SamplerSettings.FlowEuler}, {SamplerSettings.Ddim}");
+        var scheduler = m.Components.Scheduler ?? throw Bad("components.scheduler", "is missing");
+        if (scheduler.Config is { } config)
+        {
+            try { SchedulerConfigs.Parse(scheduler.ClassName ?? "", config); }
+            catch (SchedulerConfigException e)
+            {
+                throw e.Option == "_class_name" ? Bad("components.scheduler.className", e.Problem) : Bad($"components.scheduler.config.{e.Option}", $"({e.ClassName}) {e.Problem}");
+            }
+        }
+        else
+        {
+            var sampler = scheduler.Sampler ?? throw Bad("components.scheduler", "has neither a config nor sampler settings");
+            if (sampler.Kind is not (SamplerSettings.FlowEuler or SamplerSettings.Ddim))
+                throw Bad("components.scheduler.sampler.kind", $"is '{sampler.Kind}'; known: {SamplerSettings.FlowEuler}, {SamplerSettings.Ddim}");
+        }
         if (m.Defaults.Steps <= 0) throw Bad("defaults.steps", $"must be positive, found {m.Defaults.Steps}");
         if (!double.IsFinite(m.Defaults.Guidance) || m.Defaults.Guidance < 0) throw Bad("defaults.guidance", $"must be a finite number ≥ 0, found {m.Defaults.Guidance}");
         if (m.DefaultJanoPreset is { } preset && (m.JanoPresets is null || !m.JanoPresets.ContainsKey(preset)))

@@ -32,7 +32,8 @@ public sealed record ModelManifest
     [JsonIgnore] public ModelDims Dims => Transformer.Dims;
     [JsonIgnore] public string DType => Transformer.DType;
     [JsonIgnore] public TransformerStages Stages => Transformer.Stages;
-    [JsonIgnore] public SamplerSettings Sampler => Components.Scheduler.Sampler;
+    /// <summary>The sampler settings of a package without a scheduler config; null when the config decides.</summary>
+    [JsonIgnore] public SamplerSettings? Sampler => Components.Scheduler.Sampler;
 
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -129,18 +130,21 @@ public sealed record DecoderComponent
 }
 
 /// <summary>
-/// The scheduler: diffusers' class name and scheduler_config.json carried verbatim (null when the
-/// checkpoint had none), and the sampler settings this runtime runs from them.
+/// The scheduler: diffusers' class name and its scheduler_config.json carried verbatim, which the
+/// runtime runs with diffusers' semantics (Jano.Core/Schedulers decides what it can run). A package
+/// without a config (a model trained here, such as the default model) has <see cref="Sampler"/>
+/// settings instead, run by the runtime's own samplers; when both are present the config decides.
 /// </summary>
 public sealed record SchedulerComponent
 {
     public required string ClassName { get; init; }
+    /// <summary>scheduler_config.json as the checkpoint had it (Python's NaN/Infinity literals as strings, see DiffusersJson).</summary>
     public JsonElement? Config { get; init; }
-    public required SamplerSettings Sampler { get; init; }
+    public SamplerSettings? Sampler { get; init; }
 }
 
 /// <summary>
-/// Kind "flow-euler": rectified flow, the model predicts velocity ε − x₀ at timestep 1000·σ (diffusers'
+/// The sampler of a package without a scheduler config. Kind "flow-euler": rectified flow, the model predicts velocity ε − x₀ at timestep 1000·σ (diffusers'
 /// FlowMatchEulerDiscreteScheduler). Kind "ddim": the model predicts ε at a discrete DDPM timestep.
 /// </summary>
 public sealed record SamplerSettings

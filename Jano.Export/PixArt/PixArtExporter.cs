@@ -160,7 +160,7 @@ public static class PixArtExporter
             },
             Defaults = new GenerationDefaults
             {
-                Steps = options.DefaultSteps ?? (scheduler.Sampler.Kind == SamplerSettings.Ddim ? 50 : 20),
+                Steps = options.DefaultSteps ?? DefaultSteps(scheduler),
                 Guidance = options.DefaultGuidance ?? 4.5,
             },
             JanoPresets = presets,
@@ -174,4 +174,9 @@ public static class PixArtExporter
         log?.Invoke($"wrote {output}");
         return manifest;
     }
+
+    /// <summary>The step count diffusers' pipelines default to for the scheduler: 50 for DDIM and Euler (and our DDIM sampler), 20 otherwise (PixArt with DPM-Solver, flow).</summary>
+    private static int DefaultSteps(SchedulerComponent scheduler) => scheduler.Config is null
+        ? (scheduler.Sampler?.Kind == SamplerSettings.Ddim ? 50 : 20)
+        : (scheduler.ClassName is Jano.Core.Schedulers.DdimConfig.Name or Jano.Core.Schedulers.EulerDiscreteConfig.Name ? 50 : 20);
 }

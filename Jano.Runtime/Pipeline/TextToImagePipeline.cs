@@ -10,6 +10,7 @@ using Jano.Runtime.Engine;
 using Jano.Runtime.Models;
 using Jano.Runtime.Onnx;
 using Jano.Runtime.Sampling;
+using Jano.Runtime.Schedulers;
 using Jano.Runtime.Scheduling;
 using Jano.Runtime.Text;
 
@@ -17,9 +18,10 @@ namespace Jano.Runtime.Pipeline;
 
 /// <summary>
 /// Text → image on a model package: encodes the prompt (and the negative prompt for guidance), draws
-/// seeded noise, and runs the sampler over the token engine with the family's block program, asking
+/// seeded noise, and runs the package's scheduler (diffusers' class from its config, or the runtime's
+/// own sampler for packages without one) over the token engine with the family's block program, asking
 /// an acceleration policy what each step computes (dense: every token, every step). A pipeline serves
-/// one generation at a time.
+/// one generation at a time (the scheduler is stateful).
 /// </summary>
 public sealed class TextToImagePipeline : IDisposable
 {
@@ -27,8 +29,10 @@ public sealed class TextToImagePipeline : IDisposable
     private readonly TextEncoder _text;
     private readonly IBlockProgram _program;
     private readonly bool _kernelAttention;
+    private readonly IScheduler _scheduler;
     private TokenEngine _engine;
     private float[] _latents = [];
+    private float[] _modelInput = [];
     private float[] _prediction = [];
     private float[] _guidedRows = [];
     private readonly IBlockDynamicsKernel _blockDynamics = new CpuBlockDynamics();
@@ -38,6 +42,7 @@ public sealed class TextToImagePipeline : IDisposable
         Package = package;
         Options = options;
         var m = package.Manifest;
+        _scheduler = SchedulerFactory.Create(m.Components.Scheduler); // before anything that needs disposing
         Sessions = new OrtSessionFactory(options);
         try
         {
@@ -82,6 +87,7 @@ public sealed class TextToImagePipeline : IDisposable
     private void AllocateImageBuffers(LatentGeometry g)
     {
         _latents = new float[g.LatentValues];
+        _modelInput = _scheduler.ScalesModelInput ? new float[g.LatentValues] : _latents;
         _prediction = new float[g.LatentValues];
         _guidedRows = new float[g.Tokens * g.PatchOutputWidth];
     }
@@ -138,6 +144,9 @@ public sealed class TextToImagePipeline : IDisposable
     public TokenEngine Engine => _engine;
     public TextEncoder Text => _text;
 
+    /// <summary>The package's scheduler, as the last generation set it up.</summary>
+    public IScheduler Scheduler => _scheduler;
+
     /// <summary>
     /// The Jano options a request would run with at its step count, or null for dense: options that
     /// cannot act at that step count fail for an explicit request and fall back to dense, with the
@@ -171,8 +180,11 @@ public sealed class TextToImagePipeline : IDisposable
         var geometry = GeometryFor(request);
         var jano = EffectiveJano(request, out var note);
         var notes = note is null ? new List<string>() : [note];
-        var sampler = SamplerFactory.Create(m.Sampler, steps);
         var engine = EngineFor(geometry);
+        // The image token count is FLUX's image_seq_len, from which dynamic shifting computes μ.
+        _scheduler.SetTimesteps(steps, new TimestepOptions { ImageSequenceLength = geometry.Tokens });
+        if (_scheduler.Steps != steps)
+            throw new ArgumentException($"{_scheduler.Name} makes {_scheduler.Steps} timesteps for {steps} steps with this config; choose another step count");
         var useGuidance = guidance != 1.0;
 
         var textStart = Stopwatch.GetTimestamp();
@@ -187,7 +199,12 @@ public sealed class TextToImagePipeline : IDisposable
                 throw new ArgumentException($"initial noise has {noise.Length} values, the {geometry.Describe()} latents {_latents.Length} ({geometry.Channels} channels)");
             noise.CopyTo(_latents, 0);
         }
-        else GaussianNoise.Fill(_latents, request.Seed);
+        else
+        {
+            GaussianNoise.Fill(_latents, request.Seed);
+            if (_scheduler.InitNoiseSigma != 1.0) // diffusers' prepare_latents: noise · init_noise_sigma, in float32
+                System.Numerics.Tensors.TensorPrimitives.Multiply(_latents, (float)_scheduler.InitNoiseSigma, _latents);
+        }
         var tokens = geometry.Tokens;
         engine.ResetOrder();
         JanoPlanner? planner = null;
@@ -208,7 +225,8 @@ public sealed class TextToImagePipeline : IDisposable
             var sessionBefore = engine.Timings.SessionTicks;
             var attentionBefore = engine.Timings.AttentionTicks;
             var n = policy.TokensFor(i + 1);
-            engine.Forward(_latents, sampler.ModelTimestep(i), n);
+            if (_scheduler.ScalesModelInput) _scheduler.ScaleModelInput(i, _latents, _modelInput);
+            engine.Forward(_modelInput, _scheduler.ModelTimestep(i), n);
             if (useGuidance)
                 Guidance.Combine(engine.Output(0), engine.Output(1), (float)guidance, _guidedRows);
             else
@@ -216,7 +234,7 @@ public sealed class TextToImagePipeline : IDisposable
             engine.Unpatchify(_guidedRows, _prediction);
             if (policy.AfterStep(i + 1, _prediction) is { } order)
                 engine.SetOrder(order); // from now on every subset a step computes is a prefix
-            sampler.Step(i, _prediction, _latents);
+            _scheduler.Step(i, _prediction, _latents); // every step, also where the policy reused outputs
             var elapsed = Stopwatch.GetTimestamp() - stepStart;
             totalTicks += elapsed;
             stepMs[i] = StepTimings.Ms(elapsed);
@@ -224,10 +242,10 @@ public sealed class TextToImagePipeline : IDisposable
                 StepTimings.Ms(engine.Timings.SessionTicks - sessionBefore), StepTimings.Ms(engine.Timings.AttentionTicks - attentionBefore)));
         }
         var timings = Difference(engine.Timings, before);
-        timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and sampler
+        timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and scheduler
         var report = planner is null ? null : Report(planner, geometry, stepMs, cond.Tokens);
         var g = geometry;
-        return new GenerationResult((float[])_latents.Clone(), g.Channels, g.Height, g.Width, steps, guidance, m.Sampler.Kind, policy.Method,
+        return new GenerationResult((float[])_latents.Clone(), g.Channels, g.Height, g.Width, steps, guidance, _scheduler.Name, policy.Method,
             timings, stepMs, textMs, report, notes);
     }
 

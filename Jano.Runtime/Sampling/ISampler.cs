@@ -1,9 +1,10 @@
 namespace Jano.Runtime.Sampling;
 
 /// <summary>
-/// A denoising schedule: the model-input timestep of every step and the update of the latents from
-/// the model's (guided) prediction. Samplers hold no per-run state, so one instance serves any number
-/// of images; Step works in place without allocating.
+/// The runtime's own samplers, for packages without a diffusers scheduler config (the default model):
+/// the model-input timestep of every step and the update of the latents from the model's (guided)
+/// prediction. They hold no per-run state; Step works in place without allocating. The pipeline runs
+/// them through Schedulers/SamplerSettingsScheduler; packages with a config run Schedulers/ instead.
 /// </summary>
 public interface ISampler
 {

@@ -148,7 +148,7 @@ public sealed class PixArtExportErrorTests
         var manifest = _model.Export();
         var read = JsonSerializer.Deserialize<Jano.Core.Packages.ModelManifest>(File.ReadAllText(_model.PackageFile("jano-model.json")), Jano.Core.Packages.ModelManifest.JsonOptions)!;
         Assert.That(read.Dims, Is.EqualTo(manifest.Dims));
-        Assert.That(read.Sampler.Kind, Is.EqualTo("flow-euler"));
+        Assert.That(read.Sampler!.Kind, Is.EqualTo("flow-euler"));
         Assert.That(read.Files.Select(f => f.Path), Does.Contain("model.onnx").And.Contain("block_01.post.onnx").And.Contain("positions.safetensors"));
         var model = read.Files.Single(f => f.Path == "model.onnx");
         using var stream = File.OpenRead(_model.PackageFile("model.onnx"));

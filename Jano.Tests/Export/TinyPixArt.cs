@@ -54,5 +54,13 @@ public sealed class TinyPixArt : IDisposable
 
     public string PackageFile(string name) => Path.Combine(Package, name);
 
+    /// <summary>A diffusers scheduler_config.json beside the transformer (read when <see cref="Sampler"/> is null); returns its path.</summary>
+    public string WriteSchedulerConfig(string json)
+    {
+        var path = Path.Combine(Checkpoint, "scheduler_config.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
     public void Dispose() => _folder.Dispose();
 }

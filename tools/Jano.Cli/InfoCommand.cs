@@ -33,7 +33,10 @@ public sealed class InfoCommand : ICommand
         foreach (var e in m.Components.TextEncoders)
             stdout.WriteLine($"text       {e.Kind} {e.Name} ({e.HiddenSize}-d, up to {e.MaxTokens} tokens, outputs {string.Join(", ", e.Outputs)})");
         stdout.WriteLine($"decoder    {m.Components.Decoder.Kind}");
-        stdout.WriteLine($"scheduler  {m.Components.Scheduler.ClassName} → {m.Sampler.Kind} (shift {m.Sampler.Shift.ToString(inv)}), default {m.Defaults.Steps} steps, guidance {m.Defaults.Guidance.ToString(inv)}");
+        var scheduler = m.Sampler is { } sampler && m.Components.Scheduler.Config is null
+            ? $"{m.Components.Scheduler.ClassName} → {sampler.Kind} (shift {sampler.Shift.ToString(inv)}; no scheduler config: the runtime's own sampler)"
+            : $"{m.Components.Scheduler.ClassName} (diffusers semantics, from the package's scheduler config)";
+        stdout.WriteLine($"scheduler  {scheduler}, default {m.Defaults.Steps} steps, guidance {m.Defaults.Guidance.ToString(inv)}");
         stdout.WriteLine($"blocks     {string.Join(", ", m.Stages.Blocks.GroupBy(b => b.Kind).Select(k => $"{k.Count()} {k.Key}"))}");
         stdout.WriteLine($"parameters {FlopCounter.Parameters(d, g):N0}");
         stdout.WriteLine("files");

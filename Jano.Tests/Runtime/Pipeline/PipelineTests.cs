@@ -1,7 +1,7 @@
 using Jano.Runtime;
 using Jano.Runtime.Imaging;
 using Jano.Runtime.Pipeline;
-using Jano.Runtime.Sampling;
+using Jano.Runtime.Schedulers;
 using Jano.Tests.Export;
 
 namespace Jano.Tests.Runtime.Pipeline;
@@ -37,9 +37,10 @@ public sealed class PipelineTests
         var cond = pipeline.Text.Encode("a sneaker");
         var uncond = pipeline.Text.Encode("");
         var c = model.Config;
-        var sampler = SamplerFactory.Create(pipeline.Package.Manifest.Sampler, steps);
+        var scheduler = SchedulerFactory.Create(pipeline.Package.Manifest.Components.Scheduler);
+        scheduler.SetTimesteps(steps);
         var expected = ModelStepper.Run(model.Package, c.InChannels, c.SampleSize, cond.HiddenStates, cond.TokenCount,
-            uncond.HiddenStates, uncond.TokenCount, c.CaptionChannels, sampler, guidance, seed);
+            uncond.HiddenStates, uncond.TokenCount, c.CaptionChannels, scheduler, guidance, seed);
         Assert.That(TestData.MaxAbsDiff(result.Image, expected), Is.LessThanOrEqualTo(1e-4));
         Assert.That(result.Image.Any(v => Math.Abs(v) > 1e-3), "the result is not trivially zero");
     }
