@@ -62,6 +62,9 @@ PROMPTS = [
     "   leading and trailing spaces   ",
     "full-width \uff21\uff22\uff23 \uff11\uff12\uff13",   # NFKC maps to ASCII
     "unknown 日本語 😀 characters",
+    "😀😀 at the start, inside x😀y and at the end 日本",   # runs of unknown characters become one <unk>
+    "     ",                                                # whitespace only: no pieces, </s> alone
+    "UPPER CASE AND lower case, MiXeD",
     "an astronaut riding a horse on Mars at 7:30 pm, highly detailed oil painting of a jalapeño pizza "
     "under the stars beside 3 tall trees in a misty forest, cinematic lighting, artstation concept art",
     "",
