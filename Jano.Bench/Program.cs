@@ -6,6 +6,8 @@ using Jano.Bench.Kernels;
 //   kernels [BenchmarkDotNet args]                  kernel micro-benchmarks (e.g. kernels --filter '*Attention*')
 //   attention --package DIR [--threads N]          kernel vs ONNX Runtime MultiHeadAttention on a package's shapes
 //   step --package DIR [--threads N] [--steps N]    dense step time and allocations per attention backend
+//   t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32]
+//                                                   T5 encode time at PixArt-α's encoder width (random weights), extrapolated to 24 layers
 // The end-to-end comparison of dense and Jano is `jano bench` (tools/Jano.Cli).
 int Option(string name, int fallback)
 {
@@ -17,6 +19,11 @@ string? Package()
     var i = Array.IndexOf(args, "--package");
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
+string Text(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
 var threads = Option("--threads", Environment.ProcessorCount);
 switch (args.FirstOrDefault())
 {
@@ -26,7 +33,10 @@ switch (args.FirstOrDefault())
         return AttentionComparison.Run(p, threads, 21, Console.Out);
     case "step" when Package() is { } p:
         return StepProfile.Run(p, threads, Option("--steps", 10), Option("--repeats", 5), Console.Out);
+    case "t5":
+        return T5EncodeTiming.Run(Text("--layers", "2,4").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(),
+            Option("--tokens", 120), threads, Option("--repeats", 5), Text("--dtype", "float32"), Console.Out);
     default:
-        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N]");
+        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N] | t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32|float16]");
         return 2;
 }
