@@ -21,7 +21,7 @@ public static class T5EncodeTiming
     public static int Run(int[] depths, int tokens, int threads, int repeats, string dtype, TextWriter output)
     {
         var inv = CultureInfo.InvariantCulture;
-        var results = new List<(int Layers, double Ms)>();
+        var results = new List<(int Layers, double Ms, double MinMs)>();
         output.WriteLine($"T5 encoder, d_model 4096, 64 heads x 64, d_ff 10240, gated-gelu, {tokens} tokens, batch 1, {dtype}, {threads} threads, median of {repeats} after 1 warm-up");
         output.WriteLine("| layers | graph build s | session load s | ms / encode (median) | min ms |");
         output.WriteLine("|---:|---:|---:|---:|---:|");
@@ -57,7 +57,7 @@ public static class T5EncodeTiming
                     times.Add(clock.Elapsed.TotalMilliseconds);
                 }
                 var median = WallClock.Median(times);
-                results.Add((layers, median));
+                results.Add((layers, median, times.Min()));
                 output.WriteLine(string.Create(inv, $"| {layers} | {buildSeconds:F1} | {loadSeconds:F1} | {median:F0} | {times.Min():F0} |"));
             }
             finally
@@ -67,17 +67,31 @@ public static class T5EncodeTiming
         }
         if (results.Count >= 2)
         {
-            var (l1, t1) = results.MinBy(r => r.Layers);
-            var (l2, t2) = results.MaxBy(r => r.Layers);
-            var perLayer = (t2 - t1) / (l2 - l1);
-            var fixedMs = t1 - l1 * perLayer;
-            output.WriteLine(string.Create(inv, $"per layer {perLayer:F0} ms, fixed (embedding, bias, final norm) {fixedMs:F0} ms -> {FullDepth} layers ≈ {fixedMs + FullDepth * perLayer:F0} ms per encode"));
+            // Least squares over the depths: ms = fixed + layers · perLayer, for the medians and for the minima
+            // (the minima are the better estimate when other work shares the cores).
+            foreach (var (what, points) in new[] { ("median", results.Select(r => (r.Layers, r.Ms))), ("min", results.Select(r => (r.Layers, r.MinMs))) })
+            {
+                var (perLayer, fixedMs) = Fit(points.ToList());
+                output.WriteLine(string.Create(inv, $"{what}: per layer {perLayer:F0} ms, fixed (embedding, biases, final norm) {fixedMs:F0} ms -> {FullDepth} layers ≈ {fixedMs + FullDepth * perLayer:F0} ms per encode"));
+            }
         }
         else if (results.Count == 1)
         {
-            var (l, t) = results[0];
+            var (l, t, _) = results[0];
             output.WriteLine(string.Create(inv, $"{FullDepth} layers ≈ {t * FullDepth / l:F0} ms per encode (proportional to depth)"));
         }
+        // FLOPs (2 per multiply-add) of one layer at this length, for a GFLOP/s reading of the table.
+        var flops = 2.0 * tokens * (4.0 * 4096 * 4096 + 3.0 * 4096 * 10240) + 4.0 * 64 * tokens * tokens * 64;
+        output.WriteLine(string.Create(inv, $"one layer at {tokens} tokens: {flops / 1e9:F1} GFLOP (projections and FFN; attention {4.0 * 64 * tokens * tokens * 64 / 1e9:F2})"));
         return 0;
+    }
+
+    private static (double Slope, double Intercept) Fit(List<(int X, double Y)> points)
+    {
+        double mx = points.Average(p => p.X), my = points.Average(p => p.Y);
+        var sxx = points.Sum(p => (p.X - mx) * (p.X - mx));
+        var sxy = points.Sum(p => (p.X - mx) * (p.Y - my));
+        var slope = sxy / sxx;
+        return (slope, my - slope * mx);
     }
 }
