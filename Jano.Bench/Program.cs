@@ -8,6 +8,8 @@ using Jano.Bench.Kernels;
 //   step --package DIR [--threads N] [--steps N]    dense step time and allocations per attention backend
 //   decoder [--threads N] [--widths 64,128,256,256] [--layers 1] [--sizes 256,512,1024] [--tile 64] [--overlap 16] [--repeats 2]
 //                                                   AutoencoderKL decode time and peak memory, untiled and tiled, on a random VAE
+//   t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32]
+//                                                   T5 encode time at PixArt-α's encoder width (random weights), extrapolated to 24 layers
 // The end-to-end comparison of dense and Jano is `jano bench` (tools/Jano.Cli).
 int Option(string name, int fallback)
 {
@@ -18,6 +20,11 @@ string? Package()
 {
     var i = Array.IndexOf(args, "--package");
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+string Text(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 var threads = Option("--threads", Environment.ProcessorCount);
 switch (args.FirstOrDefault())
@@ -32,7 +39,10 @@ switch (args.FirstOrDefault())
         return DecoderBench.Run(args, threads, Console.Out);
     case "decoder-case": // one measurement in a fresh process, started by "decoder"
         return DecoderBench.RunCase(args, Console.Out);
+    case "t5":
+        return T5EncodeTiming.Run(Text("--layers", "2,4").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(),
+            Option("--tokens", 120), threads, Option("--repeats", 5), Text("--dtype", "float32"), Console.Out);
     default:
-        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N] | decoder [options]");
+        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N] | decoder [options] | t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32|float16]");
         return 2;
 }

@@ -51,7 +51,13 @@ internal static class ManifestValidator
             if (e.MaxTokens <= 0) throw Bad($"components.textEncoders[{i}].maxTokens", $"must be positive, found {e.MaxTokens}");
             if (e.HiddenSize != d.CaptionChannels) throw Bad($"components.textEncoders[{i}].hiddenSize", $"is {e.HiddenSize}, but the transformer takes {d.CaptionChannels}-wide caption states (dims.captionChannels)");
         }
-        if (m.Components.Decoder.Kind != DecoderComponent.None) throw Bad("components.decoder.kind", $"is '{m.Components.Decoder.Kind}'; this runtime decodes: {DecoderComponent.None} (pixel-space models)");
+        var decoder = m.Components.Decoder;
+        if (decoder.Kind is not (DecoderComponent.None or DecoderComponent.AutoencoderKl))
+            throw Bad("components.decoder.kind", $"is '{decoder.Kind}'; this runtime decodes: {DecoderComponent.None} (pixel-space models), {DecoderComponent.AutoencoderKl}");
+        if (decoder.Kind == DecoderComponent.AutoencoderKl && string.IsNullOrEmpty(decoder.Graph))
+            throw Bad("components.decoder.graph", $"is missing: an {DecoderComponent.AutoencoderKl} decoder needs its graph file");
+        if (decoder.Kind == DecoderComponent.AutoencoderKl && (!double.IsFinite(decoder.ScalingFactor) || decoder.ScalingFactor == 0 || !double.IsFinite(decoder.ShiftFactor)))
+            throw Bad("components.decoder.scalingFactor", $"and shiftFactor must be finite and the scaling non-zero, found {decoder.ScalingFactor} and {decoder.ShiftFactor}");
 
         var scheduler = m.Components.Scheduler ?? throw Bad("components.scheduler", "is missing");
         if (scheduler.Config is { } config)

@@ -11,6 +11,60 @@ public sealed partial class OnnxGraphBuilder
     public string Sin(string x, string hint = "sin") => Node("Sin", hint, [x]);
     public string Cos(string x, string hint = "cos") => Node("Cos", hint, [x]);
 
+    public string Div(string a, string b, string hint = "div") => Node("Div", hint, [a, b]);
+    public string Pow(string x, string exponent, string hint = "pow") => Node("Pow", hint, [x, exponent]);
+    public string Sqrt(string x, string hint = "sqrt") => Node("Sqrt", hint, [x]);
+    public string Relu(string x, string hint = "relu") => Node("Relu", hint, [x]);
+
+    /// <summary>Exact GELU, 0.5·x·(1 + erf(x/√2)) (opset 20 Gelu, approximate "none"), as PyTorch's gelu().</summary>
+    public string GeluExact(string x, string hint = "gelu") => Node("Gelu", hint, [x]);
+
+    /// <summary>Rows of <paramref name="data"/> picked by integer <paramref name="indices"/> along <paramref name="axis"/> (embedding lookups, table reads).</summary>
+    public string Gather(string data, string indices, long axis = 0, string hint = "gather") =>
+        Node("Gather", hint, [data, indices], OnnxAttribute.Int("axis", axis));
+
+    /// <summary>Mean over <paramref name="axes"/> (opset 18: axes are an input), keeping the reduced axes as size 1 unless told otherwise.</summary>
+    public string ReduceMean(string x, long[] axes, bool keepDims = true, string hint = "mean") =>
+        Node("ReduceMean", hint, [x, Int64Vector(axes)], OnnxAttribute.Int("keepdims", keepDims ? 1 : 0));
+
+    /// <summary>The shape of <paramref name="x"/> as a 1-D int64 tensor.</summary>
+    public string Shape(string x, string hint = "shape") => Node("Shape", hint, [x]);
+
+    /// <summary>Dimension <paramref name="axis"/> of <paramref name="x"/> as an int64 scalar (for Range).</summary>
+    public string Dim(string x, long axis, string hint = "dim") =>
+        Gather(Shape(x, hint + ".shape"), Int64Scalar(axis), 0, hint);
+
+    /// <summary>[start, start + delta, ...) below <paramref name="limit"/>; all three are scalars of one type.</summary>
+    public string Range(string start, string limit, string delta, string hint = "range") => Node("Range", hint, [start, limit, delta]);
+
+    /// <summary>x clamped to [min, max]; min and max are scalars of x's type.</summary>
+    public string Clip(string x, string min, string max, string hint = "clip") => Node("Clip", hint, [x, min, max]);
+
+    /// <summary>An int64 scalar (rank 0) shared by every node that needs it (Range bounds, Gather of one index, Clip limits).</summary>
+    public string Int64Scalar(long value)
+    {
+        var key = $"i64s:{value}";
+        if (!_sharedConstants.TryGetValue(key, out var name))
+        {
+            name = InitializerInt64("const_i64_scalar", [value]);
+            _sharedConstants[key] = name;
+        }
+        return name;
+    }
+
+    /// <summary>A float32 scalar (rank 0) whatever the compute type, shared: exponents, epsilons, mask values of float32 sub-computations.</summary>
+    public string Float32Scalar(float value)
+    {
+        var key = $"f32s:{value:R}";
+        if (!_sharedConstants.TryGetValue(key, out var name))
+        {
+            name = InitializerFloat32("const_f32_scalar", [value]);
+            ParameterCount -= 1; // constants are not model parameters
+            _sharedConstants[key] = name;
+        }
+        return name;
+    }
+
     /// <summary>SiLU as x·sigmoid(x); ONNX Runtime fuses the pair into one kernel.</summary>
     public string Silu(string x, string hint = "silu") => Mul(x, Sigmoid(x, hint + ".sigmoid"), hint);
 
@@ -79,8 +133,6 @@ public sealed partial class OnnxGraphBuilder
         return Add(y, b, name);
     }
 
-    /// <summary>The runtime shape of <paramref name="x"/> as an int64 vector (for reshaping back to symbolic sizes).</summary>
-    public string Shape(string x, string hint = "shape") => Node("Shape", hint, [x]);
 
     /// <summary>
     /// A 2-D convolution with stride 1 and zero padding k/2 on each side (PyTorch's Conv2d(k, padding=k/2)

@@ -16,11 +16,12 @@ public static class OnnxModelWriter
     public const long ExternalDataThreshold = 1L << 30;
 
     /// <summary>Writes the model; returns the paths of the files written (model, and data file if any).</summary>
-    public static IReadOnlyList<string> Save(ModelProto model, string path)
+    /// <param name="externalThreshold">Initializer bytes above which the weights go to the data file (tests lower it to check that path on small models).</param>
+    public static IReadOnlyList<string> Save(ModelProto model, string path, long externalThreshold = ExternalDataThreshold)
     {
         var total = model.Graph.Initializer.Sum(t => (long)t.RawData.Length);
         var written = new List<string> { path };
-        if (total > ExternalDataThreshold)
+        if (total > externalThreshold)
         {
             var dataPath = path + ".data";
             WriteExternal(model, dataPath);

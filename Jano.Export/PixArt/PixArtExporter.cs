@@ -13,8 +13,18 @@ public static class PixArtExporter
 {
     public static ModelManifest Export(string checkpoint, string output, ExportOptions? options = null)
     {
-        options ??= new ExportOptions();
-        var log = options.Log;
+        var (config, weights, folder, resolved) = Load(checkpoint, options ?? new ExportOptions());
+        var scheduler = SchedulerConfigReader.Resolve(folder, resolved, config.OutChannels == 2 * config.InChannels, resolved.Log);
+        return Write(config, weights, scheduler, output, resolved);
+    }
+
+    /// <summary>
+    /// The transformer of a checkpoint (its folder, or a pipeline root with transformer/): config and
+    /// weights, every tensor used; the options completed with what the pipeline folder says (the VAE
+    /// factor for micro-conditions).
+    /// </summary>
+    public static (PixArtConfig Config, PixArtWeights Weights, string Folder, ExportOptions Options) Load(string checkpoint, ExportOptions options)
+    {
         var folder = TransformerFolder(checkpoint);
         var configPath = Path.Combine(folder, "config.json");
         var config = PixArtConfig.Load(configPath);
@@ -29,11 +39,9 @@ public static class PixArtExporter
                     $"{checkpointWeights.SourcePath}: config/weight mismatch: {unused.Count} tensor(s) are not used by the architecture in {configPath} " +
                     $"(e.g. '{string.Join("', '", unused.Take(3))}'); check num_layers and the other config fields");
         }
-
         if (config.UseAdditionalConditions && options.VaeScaleFactor is null)
-            options = options with { VaeScaleFactor = VaeScaleFactor(folder, log) };
-        var sampler = SchedulerConfigReader.Resolve(folder, options, config.OutChannels == 2 * config.InChannels, log);
-        return Write(config, weights, sampler, output, options);
+            options = options with { VaeScaleFactor = VaeScaleFactor(folder, options.Log) };
+        return (config, weights, folder, options);
     }
 
     /// <summary>2^(levels − 1) from the pipeline's vae/config.json (block_out_channels), or 1 without one.</summary>
@@ -79,7 +87,21 @@ public static class PixArtExporter
         return geometry;
     }
 
+    /// <summary>What the transformer part of an export produced: its component and the Jano presets for its size.</summary>
+    public sealed record TransformerExport(TransformerComponent Component, Dictionary<string, JanoOptions> Presets, string DefaultPreset);
+
+    /// <summary>A package of the transformer alone, with the built-in MiniLM caption encoder (the default model's kind).</summary>
     public static ModelManifest Write(PixArtConfig config, PixArtWeights weights, SchedulerComponent scheduler, string output, ExportOptions options)
+    {
+        using var package = new PackageFolder(output);
+        var transformer = WriteTransformer(config, weights, package, options);
+        // The default model's encoder; real T5/CLIP encoders are components of their own pipelines.
+        TextEncoderComponent[] encoders = [new() { Kind = TextEncoderComponent.MiniLm, Name = "all-MiniLM-L6-v2", HiddenSize = config.CaptionChannels, MaxTokens = 64 }];
+        return Complete(package, output, transformer, encoders, new DecoderComponent(), scheduler, options);
+    }
+
+    /// <summary>Writes the transformer's stage graphs, whole graph and position table into the package folder.</summary>
+    public static TransformerExport WriteTransformer(PixArtConfig config, PixArtWeights weights, PackageFolder package, ExportOptions options)
     {
         var log = options.Log;
         var compute = options.DType switch
@@ -97,7 +119,6 @@ public static class PixArtExporter
         // diffusers' base size is the config's grid; another input size interpolates the table from it.
         var positions = SinCosPositions2D.Table(config.HiddenSize, geometry.GridHeight, geometry.GridWidth, config.SampleSize / config.PatchSize, config.InterpolationScale);
 
-        using var package = new PackageFolder(output);
         StageGraph Save(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build)
         {
             log?.Invoke($"writing {file}");
@@ -126,36 +147,47 @@ public static class PixArtExporter
         SafetensorsWriter.Write(package.File(positionsFile),
             [SafetensorsTensor.FromFloat32("pos_embed", [geometry.Tokens, config.HiddenSize], positions)]);
 
+        var component = new TransformerComponent
+        {
+            Family = PixArtStages.Family,
+            DType = options.DType,
+            Geometry = geometry,
+            Dims = new ModelDims
+            {
+                HiddenSize = config.HiddenSize,
+                Depth = config.NumLayers,
+                Heads = config.NumHeads,
+                HeadDim = config.HeadDim,
+                MlpHidden = config.MlpHidden,
+                CaptionChannels = config.CaptionChannels,
+                ModulationSize = 6 * config.HiddenSize,
+            },
+            Stages = new TransformerStages
+            {
+                Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
+            },
+            Tables = [new TokenTable { Name = PixArtStages.PositionsTable, File = positionsFile, Tensor = "pos_embed", Width = config.HiddenSize }],
+            Positions = new PositionGenerator(PositionGenerator.SinCos2D, config.SampleSize / config.PatchSize, config.InterpolationScale),
+            MicroConditions = config.UseAdditionalConditions ? new MicroConditions(options.VaeScaleFactor ?? 1) : null,
+        };
+        return new TransformerExport(component, presets, defaultPreset);
+    }
+
+    /// <summary>
+    /// Writes the manifest of every component written into the folder, moves the package into place
+    /// and checks it as `jano verify` does (hashes checked at export: what landed is what the manifest records).
+    /// </summary>
+    public static ModelManifest Complete(PackageFolder package, string output, TransformerExport transformer, IReadOnlyList<TextEncoderComponent> encoders,
+        DecoderComponent decoder, SchedulerComponent scheduler, ExportOptions options)
+    {
         var manifest = new ModelManifest
         {
             Name = options.Name ?? Path.GetFileName(Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar)),
             Components = new ModelComponents
             {
-                Transformer = new TransformerComponent
-                {
-                    Family = PixArtStages.Family,
-                    DType = options.DType,
-                    Geometry = geometry,
-                    Dims = new ModelDims
-                    {
-                        HiddenSize = config.HiddenSize,
-                        Depth = config.NumLayers,
-                        Heads = config.NumHeads,
-                        HeadDim = config.HeadDim,
-                        MlpHidden = config.MlpHidden,
-                        CaptionChannels = config.CaptionChannels,
-                        ModulationSize = 6 * config.HiddenSize,
-                    },
-                    Stages = new TransformerStages
-                    {
-                        Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
-                    },
-                    Tables = [new TokenTable { Name = PixArtStages.PositionsTable, File = positionsFile, Tensor = "pos_embed", Width = config.HiddenSize }],
-                    Positions = new PositionGenerator(PositionGenerator.SinCos2D, config.SampleSize / config.PatchSize, config.InterpolationScale),
-                    MicroConditions = config.UseAdditionalConditions ? new MicroConditions(options.VaeScaleFactor ?? 1) : null,
-                },
-                // The default model's encoder; real T5/CLIP encoders are components of their own pipelines.
-                TextEncoders = [new TextEncoderComponent { Kind = TextEncoderComponent.MiniLm, Name = "all-MiniLM-L6-v2", HiddenSize = config.CaptionChannels, MaxTokens = 64 }],
+                Transformer = transformer.Component,
+                TextEncoders = [.. encoders],
+                Decoder = decoder,
                 Scheduler = scheduler,
             },
             Defaults = new GenerationDefaults
@@ -163,15 +195,14 @@ public static class PixArtExporter
                 Steps = options.DefaultSteps ?? DefaultSteps(scheduler),
                 Guidance = options.DefaultGuidance ?? 4.5,
             },
-            JanoPresets = presets,
-            DefaultJanoPreset = defaultPreset,
+            JanoPresets = transformer.Presets,
+            DefaultJanoPreset = transformer.DefaultPreset,
             Files = package.Describe(),
         };
         AtomicFile.WriteAllText(package.File(ModelManifest.FileName), manifest.ToJson());
         package.Commit();
-        // Hashes checked at export: what landed in the folder is what the manifest records.
         ModelPackage.Verify(output);
-        log?.Invoke($"wrote {output}");
+        options.Log?.Invoke($"wrote {output}");
         return manifest;
     }
 

@@ -55,9 +55,9 @@ public sealed record GenerationRequest
 }
 
 /// <summary>
-/// The outcome of one generation: the final latents [Channels, Height, Width] (the image for
-/// pixel-space models), what ran (method, steps) and timings; notes say what the library decided
-/// for the caller (a preset that did not fit).
+/// The outcome of one generation: the image [Channels, Height, Width] in [-1, 1] nominally (decoded
+/// from the latents; for pixel-space models the latents themselves), what ran (method, steps) and
+/// timings; notes say what the library decided for the caller (a preset that did not fit, a size snapped).
 /// </summary>
 public sealed record GenerationResult(
     float[] Image,
@@ -72,7 +72,14 @@ public sealed record GenerationResult(
     double[] StepMs,
     double TextMs,
     JanoReport? Jano,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The final latents [C, h, w] before the decoder (the image itself for pixel-space models).</summary>
+    public float[]? Latents { get; init; }
+
+    /// <summary>Decoder time (0 for pixel-space models, which decode by copying).</summary>
+    public double DecodeMs { get; init; }
+}
 
 /// <summary>What Jano did in one generation: the mask, the level and token count of every step, and speed-ups.</summary>
 public sealed record JanoReport(

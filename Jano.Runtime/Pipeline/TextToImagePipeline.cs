@@ -5,6 +5,7 @@ using Jano.Core.Packages;
 using Jano.Kernels;
 using Jano.Kernels.Cpu;
 using Jano.Runtime.Acceleration;
+using Jano.Runtime.Decoders;
 using Jano.Runtime.Devices;
 using Jano.Runtime.Engine;
 using Jano.Runtime.Models;
@@ -30,6 +31,7 @@ public sealed class TextToImagePipeline : IDisposable
     private readonly IBlockProgram _program;
     private readonly bool _kernelAttention;
     private readonly IScheduler _scheduler;
+    private readonly IDecoder _decoder;
     private TokenEngine _engine;
     private float[] _latents = [];
     private float[] _modelInput = [];
@@ -70,6 +72,7 @@ public sealed class TextToImagePipeline : IDisposable
             if (_text.HiddenSize != m.Dims.CaptionChannels)
                 throw new ModelPackageException($"{package.Folder}: the model expects {m.Dims.CaptionChannels}-wide caption states, the text encoder '{encoder.Name}' gives {_text.HiddenSize}");
             program = BlockPrograms.Create(package, Sessions);
+            _decoder = Decoders.Decoders.Create(package, Sessions);
             _kernelAttention = attention is not null || options.Attention == "kernel";
             _engine = new TokenEngine(program, m.Geometry, _device, _kernelAttention);
         }
@@ -77,6 +80,7 @@ public sealed class TextToImagePipeline : IDisposable
         {
             _text?.Dispose();
             program?.Dispose();
+            _decoder?.Dispose();
             _device.Dispose();
             throw;
         }
@@ -113,7 +117,7 @@ public sealed class TextToImagePipeline : IDisposable
     {
         var g = Package.Manifest.Geometry;
         if (request.Height is null && request.Width is null) return g;
-        const int pixelsPerLatent = 1; // pixel-space decoder; a VAE's factor once decoders are components
+        var pixelsPerLatent = _decoder.UpscaleFactor;
         int height = request.Height ?? g.Height * pixelsPerLatent, width = request.Width ?? g.Width * pixelsPerLatent;
         var unit = pixelsPerLatent * g.PatchSize;
         if (height % unit != 0 || width % unit != 0)
@@ -245,8 +249,13 @@ public sealed class TextToImagePipeline : IDisposable
         timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and scheduler
         var report = planner is null ? null : Report(planner, geometry, stepMs, cond.Tokens);
         var g = geometry;
-        return new GenerationResult((float[])_latents.Clone(), g.Channels, g.Height, g.Width, steps, guidance, _scheduler.Name, policy.Method,
-            timings, stepMs, textMs, report, notes);
+        var decodeStart = Stopwatch.GetTimestamp();
+        var image = _decoder.Decode(_latents, g.Height, g.Width);
+        var decodeMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
+        var f = _decoder.UpscaleFactor;
+        return new GenerationResult(image, _decoder.OutputChannels, g.Height * f, g.Width * f, steps, guidance, _scheduler.Name, policy.Method,
+            timings, stepMs, textMs, report, notes)
+        { Latents = (float[])_latents.Clone(), DecodeMs = decodeMs };
     }
 
     /// <summary>
@@ -279,6 +288,7 @@ public sealed class TextToImagePipeline : IDisposable
     {
         _engine.Dispose();
         _program.Dispose();
+        _decoder.Dispose();
         _text.Dispose();
         _device.Dispose();
     }

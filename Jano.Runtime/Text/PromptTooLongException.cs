@@ -4,14 +4,20 @@ namespace Jano.Runtime.Text;
 public sealed class PromptTooLongException : ArgumentException
 {
     public PromptTooLongException(int tokenCount, int maxTokens, string? paramName = null)
-        : base($"The prompt needs {tokenCount} tokens (including [CLS] and [SEP]) but the limit is {maxTokens}. " +
+        : this(tokenCount, maxTokens, "[CLS] and [SEP]", paramName)
+    {
+    }
+
+    /// <param name="specialTokens">The special tokens the count includes, as the message names them ("[CLS] and [SEP]", "</s>").</param>
+    public PromptTooLongException(int tokenCount, int maxTokens, string specialTokens, string? paramName)
+        : base($"The prompt needs {tokenCount} tokens (including {specialTokens}) but the limit is {maxTokens}. " +
                "Shorten it or enable truncation.", paramName)
     {
         TokenCount = tokenCount;
         MaxTokens = maxTokens;
     }
 
-    /// <summary>Tokens the whole prompt needs, counting [CLS] and [SEP].</summary>
+    /// <summary>Tokens the whole prompt needs, counting the special tokens.</summary>
     public int TokenCount { get; }
 
     public int MaxTokens { get; }

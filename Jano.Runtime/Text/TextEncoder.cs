@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using Jano.Core.Packages;
+using Jano.Runtime.Conditioning;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Jano.Runtime.Text;
@@ -7,9 +9,9 @@ namespace Jano.Runtime.Text;
 /// Turns a prompt into per-token hidden states with all-MiniLM-L6-v2 on ONNX Runtime. One prompt is
 /// encoded at a time, unpadded; results are cached per prompt for the life of the instance, because
 /// a generation run encodes the same prompt (and the empty, unconditional one) again and again.
-/// Thread-safe.
+/// Thread-safe. As an <see cref="ITextEncoder"/> it gives the same states, every row a real token.
 /// </summary>
-public sealed class TextEncoder : IDisposable
+public sealed class TextEncoder : ITextEncoder
 {
     private const string InputIdsName = "input_ids";
     private const string AttentionMaskName = "attention_mask";
@@ -63,6 +65,9 @@ public sealed class TextEncoder : IDisposable
 
     public MiniLmTokenizer Tokenizer { get; }
 
+    /// <summary>The manifest's textEncoders kind.</summary>
+    public string Kind => TextEncoderComponent.MiniLm;
+
     /// <summary>Width of one token's hidden state (384 for MiniLM).</summary>
     public int HiddenSize { get; }
 
@@ -95,6 +100,18 @@ public sealed class TextEncoder : IDisposable
             _cache[prompt] = embedding;
             return embedding;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Encode(string)"/> as conditioning: the same (cached) states and ids, unpadded, so the
+    /// mask is all true; no pooled vector (the manifest's MiniLM outputs only states).
+    /// </summary>
+    TextConditioning ITextEncoder.Encode(string prompt)
+    {
+        var embedding = Encode(prompt);
+        var mask = new bool[embedding.TokenCount];
+        Array.Fill(mask, true);
+        return new TextConditioning(embedding.TokenIds, embedding.HiddenStates, mask, embedding.HiddenSize);
     }
 
     /// <summary>
