@@ -39,6 +39,8 @@ PROMPTS = [
     "12 34",
     "  lots   of\twhite\t\tspace\n\n here  ",
     "no\u00a0break and\u3000ideographic space",
+    "zero\u200bwidth\x1cfile\u0085next\u2028line\x0bvt",
+    "\x1c \x1fends\x1e\t\x1d",
     "a \U0001F431 under the \U0001F319",
     "it's the cat's toy, isn't it? they're here, we've gone, i'm sure, you'll see, he'd go",
     "'sun' and \"quotes\"",
