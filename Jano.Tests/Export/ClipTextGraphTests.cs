@@ -132,6 +132,15 @@ public sealed class ClipTextGraphTests
     }
 
     [Test]
+    public void TheRandomCheckpointsConfigReadsBackAsItsShape()
+    {
+        var shape = TinyClip.Shape(true, ClipActivation.Gelu, 2) with { LayerNormEps = 1e-6f, PadTokenId = 0 };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(ClipRandomCheckpoint.ConfigJson(shape).ToJsonString())!.AsObject();
+        Assert.That(ClipTextConfig.Parse(json, "config.json"), Is.EqualTo(shape));
+        Assert.That(json["layer_norm_eps"]!.ToJsonString(), Is.EqualTo("1E-06"));
+    }
+
+    [Test]
     public void AProjectionTheArchitectureDoesNotNameIsAnError()
     {
         using var folder = new TempFolder();
