@@ -17,7 +17,7 @@ public sealed class PromptTooLongException : ArgumentException
         MaxTokens = maxTokens;
     }
 
-    /// <summary>Tokens the whole prompt needs, counting the special tokens.</summary>
+    /// <summary>Tokens the whole prompt needs, counting the special tokens ([CLS] and [SEP] for MiniLM, &lt;/s&gt; for T5, start and end for CLIP).</summary>
     public int TokenCount { get; }
 
     public int MaxTokens { get; }

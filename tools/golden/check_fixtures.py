@@ -128,17 +128,30 @@ def write_readme():
             if fn.endswith(".safetensors"):
                 header, meta, _, _, _ = read(path)
                 if meta == {"format": "pt"}:
-                    cls = json.load(open(cfg_path)).get("_class_name", "?") if os.path.exists(cfg_path) else "?"
-                    what = f"{cls} weights (save_pretrained), {len(header)} tensors"
-                    tens = "diffusers parameter names"
+                    cfg = json.load(open(cfg_path)) if os.path.exists(cfg_path) else {}
+                    cls = _config_class(cfg)
+                    how = "transformers layout" if "architectures" in cfg else "save_pretrained"
+                    what = f"{cls} weights ({how}), {len(header)} tensors"
+                    tens = "transformers parameter names" if "architectures" in cfg else "diffusers parameter names"
                     meta = io_meta or {}
                 else:
                     what = meta.get("description", "")
                     tens = _groups(header)
             elif fn == "config.json":
                 cfg = json.load(open(path))
-                what = f"{cfg.get('_class_name', '?')} config (diffusers {cfg.get('_diffusers_version', '?')})"
+                if "architectures" in cfg:
+                    what = f"{_config_class(cfg)} config (transformers layout)"
+                else:
+                    what = f"{cfg.get('_class_name', '?')} config (diffusers {cfg.get('_diffusers_version', '?')})"
                 tens, meta = "", io_meta or {}
+            elif os.path.exists(os.path.join(dirpath, "ids.json")):
+                # The CLIP tokenizer fixture: ids.json names its upstream and script for the folder.
+                meta = json.load(open(os.path.join(dirpath, "ids.json")))
+                what = {"ids.json": "openai/CLIP tokenizer ids of the test prompts",
+                        "vocab.json": "reduced CLIP vocabulary (token -> id of the full one)",
+                        "merges.txt": "the merges those prompts apply, in rank order",
+                        "tokenizer_config.json": "CLIPTokenizer config (pads with the EOS token)"}.get(fn, "")
+                tens = ""
             else:
                 what, tens, meta = "", "", {}
             rows.append(f"| `{rel}` | {what} | {tens} | `{meta.get('script', '')}` | {meta.get('upstream', '')} | {size} |")
@@ -146,6 +159,11 @@ def write_readme():
     with open(os.path.join(GOLDEN, "README.md"), "w") as f:
         f.write(text)
     print(f"wrote {os.path.relpath(os.path.join(GOLDEN, 'README.md'), ROOT)}")
+
+
+def _config_class(cfg):
+    """diffusers configs name their class in _class_name, transformers configs in architectures."""
+    return cfg.get("_class_name") or (cfg.get("architectures") or ["?"])[0]
 
 
 def _natural(name):
