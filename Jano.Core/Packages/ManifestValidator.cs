@@ -44,12 +44,16 @@ internal static class ManifestValidator
             if (table.Rows is not (TokenTable.ImageRows or TokenTable.AllRows)) throw Bad($"components.transformer.tables['{table.Name}'].rows", $"is '{table.Rows}'; one of: {TokenTable.ImageRows}, {TokenTable.AllRows}");
         }
 
-        if (m.Components.TextEncoders is not { Count: > 0 }) throw Bad("components.textEncoders", "lists no text encoder");
+        // An empty list is a package that takes its conditioning as states (a pipeline exported without its text encoder).
+        if (m.Components.TextEncoders is null) throw Bad("components.textEncoders", "is missing");
         foreach (var (e, i) in m.Components.TextEncoders.Select((e, i) => (e, i)))
         {
-            if (e.Kind != TextEncoderComponent.MiniLm) throw Bad($"components.textEncoders[{i}].kind", $"is '{e.Kind}'; this runtime runs: {TextEncoderComponent.MiniLm}");
+            if (e.Kind is not (TextEncoderComponent.MiniLm or TextEncoderComponent.T5))
+                throw Bad($"components.textEncoders[{i}].kind", $"is '{e.Kind}'; this runtime runs: {TextEncoderComponent.MiniLm}, {TextEncoderComponent.T5}");
             if (e.MaxTokens <= 0) throw Bad($"components.textEncoders[{i}].maxTokens", $"must be positive, found {e.MaxTokens}");
             if (e.HiddenSize != d.CaptionChannels) throw Bad($"components.textEncoders[{i}].hiddenSize", $"is {e.HiddenSize}, but the transformer takes {d.CaptionChannels}-wide caption states (dims.captionChannels)");
+            if (e.Kind == TextEncoderComponent.T5 && (string.IsNullOrEmpty(e.Graph) || e.Tokenizer is not { Count: 1 }))
+                throw Bad($"components.textEncoders[{i}]", "of kind t5 needs 'graph' (its ONNX file) and 'tokenizer' (its spiece.model)");
         }
         var decoder = m.Components.Decoder;
         if (decoder.Kind is not (DecoderComponent.None or DecoderComponent.AutoencoderKl))

@@ -104,6 +104,8 @@ public sealed record ModelDims
 public sealed record TextEncoderComponent
 {
     public const string MiniLm = "minilm";
+    public const string T5 = "t5";
+    public const string Clip = "clip";
 
     public required string Kind { get; init; }
     public string Name { get; init; } = "";

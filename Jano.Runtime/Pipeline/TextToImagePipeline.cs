@@ -5,6 +5,7 @@ using Jano.Core.Packages;
 using Jano.Kernels;
 using Jano.Kernels.Cpu;
 using Jano.Runtime.Acceleration;
+using Jano.Runtime.Conditioning;
 using Jano.Runtime.Decoders;
 using Jano.Runtime.Devices;
 using Jano.Runtime.Engine;
@@ -27,7 +28,7 @@ namespace Jano.Runtime.Pipeline;
 public sealed class TextToImagePipeline : IDisposable
 {
     private readonly IStepDevice _device;
-    private readonly TextEncoder _text;
+    private readonly ITextEncoder? _text;
     private readonly IBlockProgram _program;
     private readonly bool _kernelAttention;
     private readonly IScheduler _scheduler;
@@ -62,15 +63,8 @@ public sealed class TextToImagePipeline : IDisposable
         IBlockProgram? program = null;
         try
         {
-            var encoder = m.Components.TextEncoders[0];
-            _text = TextEncoder.CreateDefault(new TextEncoderOptions
-            {
-                MaxTokens = encoder.MaxTokens,
-                Truncate = options.TruncatePrompts,
-                IntraOpThreads = options.Threads > 0 ? options.Threads : null,
-            });
-            if (_text.HiddenSize != m.Dims.CaptionChannels)
-                throw new ModelPackageException($"{package.Folder}: the model expects {m.Dims.CaptionChannels}-wide caption states, the text encoder '{encoder.Name}' gives {_text.HiddenSize}");
+            // A package without a text encoder (a pipeline exported without one) takes its conditioning as states.
+            _text = m.Components.TextEncoders is [var encoder, ..] ? TextEncoders.Create(package, encoder, options) : null;
             program = BlockPrograms.Create(package, Sessions);
             _decoder = Decoders.Decoders.Create(package, Sessions);
             _kernelAttention = attention is not null || options.Attention == "kernel";
@@ -146,7 +140,8 @@ public sealed class TextToImagePipeline : IDisposable
     public RuntimeOptions Options { get; }
     /// <summary>The token engine of the size last generated (the package's size until another is asked for).</summary>
     public TokenEngine Engine => _engine;
-    public TextEncoder Text => _text;
+    /// <summary>The package's text encoder; null when it has none and requests bring their conditioning as states.</summary>
+    public ITextEncoder? Text => _text;
 
     /// <summary>The package's scheduler, as the last generation set it up.</summary>
     public IScheduler Scheduler => _scheduler;
@@ -192,8 +187,8 @@ public sealed class TextToImagePipeline : IDisposable
         var useGuidance = guidance != 1.0;
 
         var textStart = Stopwatch.GetTimestamp();
-        var cond = request.PromptStates ?? Caption(_text.Encode(request.Prompt));
-        var uncond = useGuidance ? request.NegativePromptStates ?? Caption(_text.Encode(request.NegativePrompt)) : null;
+        var cond = request.PromptStates ?? Encode(request.Prompt, nameof(request.PromptStates));
+        var uncond = useGuidance ? request.NegativePromptStates ?? Encode(request.NegativePrompt, nameof(request.NegativePromptStates)) : null;
         engine.SetCaptions(cond, uncond);
         var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds;
 
@@ -273,7 +268,11 @@ public sealed class TextToImagePipeline : IDisposable
             jano == 0 ? double.PositiveInfinity : dense / jano, estimated, planner.AnalysisMs);
     }
 
-    private static CaptionInput Caption(TextEmbedding e) => new(e.HiddenStates, e.TokenCount);
+    private CaptionInput Encode(string prompt, string statesField) => (_text
+        ?? throw new ArgumentException($"{Package.Folder}: the package has no text encoder; give the conditioning as {statesField}")).Encode(prompt).ToCaption();
+
+    /// <summary>A prompt through the package's text encoder, as the engine takes it (the states of its real tokens).</summary>
+    public CaptionInput EncodePrompt(string prompt) => Encode(prompt, nameof(GenerationRequest.PromptStates));
 
     private static StepTimings Snapshot(StepTimings t) => new() { SessionTicks = t.SessionTicks, AttentionTicks = t.AttentionTicks, RowsTicks = t.RowsTicks };
 
@@ -289,7 +288,7 @@ public sealed class TextToImagePipeline : IDisposable
         _engine.Dispose();
         _program.Dispose();
         _decoder.Dispose();
-        _text.Dispose();
+        _text?.Dispose();
         _device.Dispose();
     }
 }

@@ -34,13 +34,13 @@ public sealed class PipelineTests
     {
         using var pipeline = TextToImagePipeline.Open(model.Package, new RuntimeOptions { Threads = 1 });
         var result = pipeline.Generate(new GenerationRequest { Prompt = "a sneaker", Seed = seed, Steps = steps, Guidance = guidance });
-        var cond = pipeline.Text.Encode("a sneaker");
-        var uncond = pipeline.Text.Encode("");
+        var cond = pipeline.EncodePrompt("a sneaker");
+        var uncond = pipeline.EncodePrompt("");
         var c = model.Config;
         var scheduler = SchedulerFactory.Create(pipeline.Package.Manifest.Components.Scheduler);
         scheduler.SetTimesteps(steps);
-        var expected = ModelStepper.Run(model.Package, c.InChannels, c.SampleSize, cond.HiddenStates, cond.TokenCount,
-            uncond.HiddenStates, uncond.TokenCount, c.CaptionChannels, scheduler, guidance, seed);
+        var expected = ModelStepper.Run(model.Package, c.InChannels, c.SampleSize, cond.States, cond.Tokens,
+            uncond.States, uncond.Tokens, c.CaptionChannels, scheduler, guidance, seed);
         Assert.That(TestData.MaxAbsDiff(result.Image, expected), Is.LessThanOrEqualTo(1e-4));
         Assert.That(result.Image.Any(v => Math.Abs(v) > 1e-3), "the result is not trivially zero");
     }

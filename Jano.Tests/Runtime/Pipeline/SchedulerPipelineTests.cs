@@ -49,13 +49,13 @@ public sealed class SchedulerPipelineTests
         Assert.That(pipeline.Scheduler.Name, Is.EqualTo(className));
         var result = pipeline.Generate(new GenerationRequest { Prompt = "a sneaker", Seed = 5, Steps = steps, Guidance = 3.0 });
         Assert.That(result.Sampler, Is.EqualTo(className), "the sidecar names the scheduler class");
-        var cond = pipeline.Text.Encode("a sneaker");
-        var uncond = pipeline.Text.Encode("");
+        var cond = pipeline.EncodePrompt("a sneaker");
+        var uncond = pipeline.EncodePrompt("");
         var c = model.Config;
         var scheduler = SchedulerFactory.Create(pipeline.Package.Manifest.Components.Scheduler);
         scheduler.SetTimesteps(steps);
-        var expected = ModelStepper.Run(model.Package, c.InChannels, c.SampleSize, cond.HiddenStates, cond.TokenCount,
-            uncond.HiddenStates, uncond.TokenCount, c.CaptionChannels, scheduler, 3.0, 5);
+        var expected = ModelStepper.Run(model.Package, c.InChannels, c.SampleSize, cond.States, cond.Tokens,
+            uncond.States, uncond.Tokens, c.CaptionChannels, scheduler, 3.0, 5);
         Assert.That(TestData.MaxAbsDiff(result.Image, expected), Is.LessThanOrEqualTo(1e-4 * Math.Max(1, expected.Max(Math.Abs))));
         Assert.That(result.Image.Any(v => Math.Abs(v) > 1e-3), "the result is not trivially zero");
     }

@@ -79,9 +79,7 @@ public sealed class BenchRunner(TextToImagePipeline pipeline, BenchSettings sett
     /// </summary>
     private void LoadCaption(string prompt, string negativePrompt)
     {
-        var cond = pipeline.Text.Encode(prompt);
         var useGuidance = (settings.Guidance ?? pipeline.Package.Manifest.Defaults.Guidance) != 1.0;
-        var uncond = useGuidance ? pipeline.Text.Encode(negativePrompt) : null;
-        pipeline.Engine.SetCaptions(new CaptionInput(cond.HiddenStates, cond.TokenCount), uncond is null ? null : new CaptionInput(uncond.HiddenStates, uncond.TokenCount));
+        pipeline.Engine.SetCaptions(pipeline.EncodePrompt(prompt), useGuidance ? pipeline.EncodePrompt(negativePrompt) : null);
     }
 }

@@ -39,9 +39,9 @@ public static class YardstickCommand
             throw new ArgumentException($"{checkpoint} (width {config.Dim}, {config.NumLayers} blocks, sample {config.SampleSize}) is not the model of {package} (width {dims.HiddenSize}, {dims.Depth} blocks, sample {geometry.Describe()})");
 
         // Inputs: the prompt and the empty caption through the runtime's MiniLM, seeded latents, a mid-range timestep.
-        var cond = pipeline.Text.Encode(prompt);
-        var uncond = pipeline.Text.Encode("");
-        int c = geometry.Channels, s = geometry.Height, length = Math.Max(cond.TokenCount, uncond.TokenCount);
+        var cond = pipeline.EncodePrompt(prompt);
+        var uncond = pipeline.EncodePrompt("");
+        int c = geometry.Channels, s = geometry.Height, length = Math.Max(cond.Tokens, uncond.Tokens);
         var latents = new float[c * s * s];
         var random = new Random(7);
         for (int i = 0; i < latents.Length; i++) latents[i] = (float)(random.NextDouble() * 2 - 1);
@@ -49,7 +49,7 @@ public static class YardstickCommand
 
         var engine = pipeline.Engine;
         engine.ResetOrder();
-        engine.SetCaptions(new CaptionInput(cond.HiddenStates, cond.TokenCount), new CaptionInput(uncond.HiddenStates, uncond.TokenCount));
+        engine.SetCaptions(cond, uncond);
         void OrtStep() => engine.Forward(latents, timestep, geometry.Tokens);
 
         using var x = tensor(latents, [1, c, s, s]).expand(2, c, s, s).contiguous();
@@ -58,8 +58,8 @@ public static class YardstickCommand
         using var mask = zeros(2, length);
         foreach (var (embedding, row) in new[] { (cond, 0), (uncond, 1) })
         {
-            captions[row, ..embedding.TokenCount] = tensor(embedding.HiddenStates, [embedding.TokenCount, config.CaptionChannels]);
-            mask[row, ..embedding.TokenCount] = 1;
+            captions[row, ..embedding.Tokens] = tensor(embedding.States, [embedding.Tokens, config.CaptionChannels]);
+            mask[row, ..embedding.Tokens] = 1;
         }
         Tensor TorchStep()
         {

@@ -1,0 +1,32 @@
+using Jano.Core.Packages;
+using Jano.Runtime.Text;
+
+namespace Jano.Runtime.Conditioning;
+
+/// <summary>The text encoder a package's manifest names (kind minilm: built in; t5: the package's graph and spiece.model).</summary>
+public static class TextEncoders
+{
+    public static ITextEncoder Create(ModelPackage package, TextEncoderComponent component, RuntimeOptions options)
+    {
+        int? threads = options.Threads > 0 ? options.Threads : null;
+        ITextEncoder encoder = component.Kind switch
+        {
+            TextEncoderComponent.MiniLm => TextEncoder.CreateDefault(new TextEncoderOptions { MaxTokens = component.MaxTokens, Truncate = options.TruncatePrompts, IntraOpThreads = threads }),
+            T5TextEncoder.KindName => Open(package, () => T5TextEncoder.Open(component, package.Folder, new T5TextEncoderOptions { Truncate = options.TruncatePrompts, IntraOpThreads = threads })),
+            var other => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: text encoder kind '{other}' is not one this runtime runs (minilm, t5)"),
+        };
+        if (encoder.HiddenSize != package.Manifest.Dims.CaptionChannels)
+        {
+            encoder.Dispose();
+            throw new ModelPackageException($"{package.Folder}: the model expects {package.Manifest.Dims.CaptionChannels}-wide caption states, the text encoder '{component.Name}' gives {encoder.HiddenSize}");
+        }
+        return encoder;
+    }
+
+    /// <summary>An encoder's own file errors as package errors: one line naming the package.</summary>
+    private static ITextEncoder Open(ModelPackage package, Func<ITextEncoder> open)
+    {
+        try { return open(); }
+        catch (InvalidDataException e) { throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: {e.Message}", e); }
+    }
+}
