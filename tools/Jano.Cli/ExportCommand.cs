@@ -1,4 +1,5 @@
 using Jano.Export;
+using Jano.Export.Pipelines;
 using Jano.Export.PixArt;
 
 namespace Jano.Cli;
@@ -6,12 +7,15 @@ namespace Jano.Cli;
 public sealed class ExportCommand : ICommand
 {
     public string Name => "export";
-    public string Usage => "jano export --checkpoint DIR --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--no-whole-graph]";
+    public string Usage => "jano export (--checkpoint DIR | --pipeline DIR) --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--no-whole-graph]";
     public IReadOnlySet<string> Switches => new HashSet<string> { "no-whole-graph" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
-        var checkpoint = args.RequiredString("checkpoint");
+        var checkpoint = args.String("checkpoint");
+        var pipeline = args.String("pipeline");
+        if ((checkpoint is null) == (pipeline is null))
+            throw new UsageException("export needs one of --checkpoint DIR (a transformer, packaged with the built-in MiniLM encoder) or --pipeline DIR (a diffusers PixArt pipeline folder with model_index.json)");
         var output = args.RequiredString("out");
         var options = new ExportOptions
         {
@@ -32,7 +36,7 @@ public sealed class ExportCommand : ICommand
             Log = stdout.WriteLine,
         };
         args.EnsureAllUsed();
-        var manifest = PixArtExporter.Export(checkpoint, output, options);
+        var manifest = pipeline is not null ? PixArtPipelineExporter.Export(pipeline, output, options) : PixArtExporter.Export(checkpoint!, output, options);
         stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Geometry.Describe()} latent, {manifest.Geometry.Tokens} tokens, {manifest.Files.Count} files");
         return 0;
     }
