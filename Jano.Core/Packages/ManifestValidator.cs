@@ -51,6 +51,8 @@ internal static class ManifestValidator
             if (e.Kind is not (TextEncoderComponent.MiniLm or TextEncoderComponent.T5))
                 throw Bad($"components.textEncoders[{i}].kind", $"is '{e.Kind}'; this runtime runs: {TextEncoderComponent.MiniLm}, {TextEncoderComponent.T5}");
             if (e.MaxTokens <= 0) throw Bad($"components.textEncoders[{i}].maxTokens", $"must be positive, found {e.MaxTokens}");
+            if (e.Preprocess is not (null or TextEncoderComponent.LowerStrip))
+                throw Bad($"components.textEncoders[{i}].preprocess", $"is '{e.Preprocess}'; known: {TextEncoderComponent.LowerStrip}");
             if (e.HiddenSize != d.CaptionChannels) throw Bad($"components.textEncoders[{i}].hiddenSize", $"is {e.HiddenSize}, but the transformer takes {d.CaptionChannels}-wide caption states (dims.captionChannels)");
             if (e.Kind == TextEncoderComponent.T5 && (string.IsNullOrEmpty(e.Graph) || e.Tokenizer is not { Count: 1 }))
                 throw Bad($"components.textEncoders[{i}]", "of kind t5 needs 'graph' (its ONNX file) and 'tokenizer' (its spiece.model)");

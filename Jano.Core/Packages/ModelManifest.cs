@@ -114,6 +114,13 @@ public sealed record TextEncoderComponent
     public List<string> Outputs { get; init; } = ["states"];
     public string? Graph { get; init; }
     public List<string>? Tokenizer { get; init; }
+    /// <summary>
+    /// What the pipeline does to a prompt before tokenising: null nothing; "lower-strip" lower-case and
+    /// trim (diffusers' PixArt pipelines without clean_caption's extra packages).
+    /// </summary>
+    public string? Preprocess { get; init; }
+
+    public const string LowerStrip = "lower-strip";
 }
 
 /// <summary>

@@ -57,7 +57,7 @@ public static class PixArtPipelineExporter
             encoders.Add(T5Exporter.Export(root, package.WorkPath, new T5ExportOptions
             {
                 DType = resolved.DType, MaxTokens = MaxTokensOf(index.ClassName), Log = resolved.Log, Name = "text_encoder",
-            }));
+            }) with { Preprocess = TextEncoderComponent.LowerStrip }); // diffusers' PixArt prompt preprocessing (see docs/PACKAGE.md)
         var decoder = AutoencoderKlExporter.Export(index.FolderOf("vae"), package.File("vae_decoder.onnx"),
             new DecoderExportOptions { DType = resolved.DType, Log = resolved.Log });
         return PixArtExporter.Complete(package, output, transformer, encoders, decoder, scheduler, resolved);

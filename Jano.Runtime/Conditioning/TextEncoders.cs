@@ -20,7 +20,17 @@ public static class TextEncoders
             encoder.Dispose();
             throw new ModelPackageException($"{package.Folder}: the model expects {package.Manifest.Dims.CaptionChannels}-wide caption states, the text encoder '{component.Name}' gives {encoder.HiddenSize}");
         }
-        return encoder;
+        return component.Preprocess == TextEncoderComponent.LowerStrip ? new LowerStripEncoder(encoder) : encoder;
+    }
+
+    /// <summary>diffusers' PixArt prompt preprocessing without clean_caption's packages: text.lower().strip().</summary>
+    private sealed class LowerStripEncoder(ITextEncoder inner) : ITextEncoder
+    {
+        public string Kind => inner.Kind;
+        public int HiddenSize => inner.HiddenSize;
+        public int MaxTokens => inner.MaxTokens;
+        public TextConditioning Encode(string prompt) => inner.Encode(prompt.ToLowerInvariant().Trim());
+        public void Dispose() => inner.Dispose();
     }
 
     /// <summary>An encoder's own file errors as package errors: one line naming the package.</summary>

@@ -107,16 +107,39 @@ public sealed class TextToImagePipeline : IDisposable
     /// The latent geometry of a request: the package's, or the requested image size divided by the
     /// pixels per latent pixel (1 in pixel space); it must be a whole number of patches.
     /// </summary>
-    public LatentGeometry GeometryFor(GenerationRequest request)
+    public LatentGeometry GeometryFor(GenerationRequest request) => GeometryFor(request, out _);
+
+    /// <param name="note">Set when the size was snapped to a PixArt aspect-ratio bin, saying so.</param>
+    public LatentGeometry GeometryFor(GenerationRequest request, out string? note)
     {
+        note = null;
         var g = Package.Manifest.Geometry;
         if (request.Height is null && request.Width is null) return g;
         var pixelsPerLatent = _decoder.UpscaleFactor;
         int height = request.Height ?? g.Height * pixelsPerLatent, width = request.Width ?? g.Width * pixelsPerLatent;
+        if (BinsFor() is { } bins)
+        {
+            // As diffusers' PixArt pipelines (use_resolution_binning): generate at the trained size nearest in aspect ratio.
+            var (h, w) = AspectRatioBins.Snap(height, width, bins);
+            if ((h, w) != (height, width)) note = $"size {width}x{height} snapped to the nearest PixArt aspect-ratio bin, {w}x{h}";
+            (height, width) = (h, w);
+        }
         var unit = pixelsPerLatent * g.PatchSize;
         if (height % unit != 0 || width % unit != 0)
             throw new ArgumentException($"size {width}x{height} (width x height, image pixels): both must be multiples of {unit} (pixels per latent pixel {pixelsPerLatent} × patch size {g.PatchSize})");
         return g with { Height = height / pixelsPerLatent, Width = width / pixelsPerLatent };
+    }
+
+    /// <summary>
+    /// PixArt's aspect-ratio bins for a latent-space PixArt package whose trained image size (the position
+    /// table's base grid × patch × VAE factor) is one of 256, 512, 1024, 2048; null otherwise (the default
+    /// model, tiny random pipelines): any whole number of patches is generated as asked.
+    /// </summary>
+    private IReadOnlyList<(double Ratio, int Height, int Width)>? BinsFor()
+    {
+        var t = Package.Manifest.Transformer;
+        if (t.Family != Jano.Core.Stages.PixArtStages.Family || Package.Manifest.Components.Decoder.Kind != DecoderComponent.AutoencoderKl || t.Positions is null) return null;
+        return AspectRatioBins.For(t.Positions.BaseSize * t.Geometry.PatchSize * _decoder.UpscaleFactor);
     }
 
     /// <param name="attention">An attention kernel to use on host buffers instead of the options' choice (tests, benchmarks).</param>
@@ -176,9 +199,9 @@ public sealed class TextToImagePipeline : IDisposable
         var m = Package.Manifest;
         var steps = request.Steps ?? m.Defaults.Steps;
         var guidance = request.Guidance ?? m.Defaults.Guidance;
-        var geometry = GeometryFor(request);
+        var geometry = GeometryFor(request, out var sizeNote);
         var jano = EffectiveJano(request, out var note);
-        var notes = note is null ? new List<string>() : [note];
+        var notes = new[] { sizeNote, note }.OfType<string>().ToList();
         var engine = EngineFor(geometry);
         // The image token count is FLUX's image_seq_len, from which dynamic shifting computes μ.
         _scheduler.SetTimesteps(steps, new TimestepOptions { ImageSequenceLength = geometry.Tokens });

@@ -75,6 +75,7 @@ public sealed class GenerateCommand : ICommand
                         $"step {report.Step,3}/{report.Steps}: {report.Tokens,5} tokens, {report.StepMs,8:F2} ms, ONNX Runtime sessions {report.SessionMs,8:F2} ms, attention {report.AttentionMs,7:F2} ms, outside sessions {100 * (1 - report.SessionMs / report.StepMs),5:F1}%"));
             });
             wallMs += System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (k == 0) foreach (var n in result.Notes) stderr.WriteLine($"note: {n}");
             images.Add(result.Image);
             seeds.Add(itemSeed);
             total.Add(result.Timings);

@@ -5,14 +5,23 @@ namespace Jano.Cli;
 public sealed class InitRandomCommand : ICommand
 {
     public string Name => "init-random";
-    public string Usage => "jano init-random --config config.json --out DIR [--seed N]";
+    public string Usage => "jano init-random (--config config.json | --pipeline pixart-alpha|pixart-sigma) --out DIR [--seed N]";
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
-        var config = args.RequiredString("config");
+        var config = args.String("config");
+        var pipeline = args.String("pipeline");
         var output = args.RequiredString("out");
         var seed = args.Int("seed") ?? 0;
         args.EnsureAllUsed();
+        if ((config is null) == (pipeline is null))
+            throw new UsageException("init-random needs one of --config FILE (a PixArt transformer checkpoint) or --pipeline pixart-alpha|pixart-sigma (a whole tiny pipeline folder)");
+        if (pipeline is not null)
+        {
+            Jano.Export.Pipelines.PixArtRandomPipeline.Write(pipeline, output, seed);
+            stdout.WriteLine($"wrote a random {pipeline} pipeline (seed {seed}) to {output}");
+            return 0;
+        }
         if (!File.Exists(config)) throw new FileNotFoundException($"{config}: config file not found");
         PixArtRandomCheckpoint.Write(config, output, seed);
         stdout.WriteLine($"wrote random checkpoint (seed {seed}) to {output}");

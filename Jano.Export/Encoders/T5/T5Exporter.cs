@@ -43,6 +43,7 @@ public static class T5Exporter
         if (options.MaxTokens < 1) throw new ExportException($"maxTokens {options.MaxTokens}: must be at least 1 (the </s> token)");
         var folder = EncoderFolder(checkpoint);
         var tokenizer = FindSentencePiece(checkpoint, folder);
+        SentencePieceModelCheck.Check(tokenizer);
         var configPath = Path.Combine(folder, "config.json");
         var config = T5Config.Load(configPath);
         Directory.CreateDirectory(packageFolder);

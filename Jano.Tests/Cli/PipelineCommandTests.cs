@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Jano.Tests.Cli;
+
+/// <summary>
+/// A diffusers PixArt pipeline folder through the command line: `init-random --pipeline` writes one in
+/// diffusers' layout, `export --pipeline` packages every component, `generate` writes an RGB image of
+/// the size asked (random weights: noise). Bad pipeline folders fail in one line naming the file and
+/// field, and leave no package behind.
+/// </summary>
+[TestFixture]
+public sealed class PipelineCommandTests
+{
+    private readonly TempFolder _folder = new();
+
+    [OneTimeTearDown]
+    public void Cleanup() => _folder.Dispose();
+
+    private string Out(string name) => Path.Combine(_folder.Path, name);
+
+    private string RandomPipeline(string kind, string name)
+    {
+        var root = Out(name);
+        var r = CliRunner.Run("init-random", "--pipeline", kind, "--out", root, "--seed", "2");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        return root;
+    }
+
+    private static void AssertOneLineError((int Code, string Out, string Err) r, params string[] fragments)
+    {
+        Assert.That(r.Code, Is.Not.EqualTo(0), r.Out);
+        var lines = r.Err.Split('\n').Where(l => l.StartsWith("jano ", StringComparison.Ordinal)).ToList();
+        Assert.That(lines, Has.Count.EqualTo(1), r.Err);
+        foreach (var f in fragments) Assert.That(lines[0], Does.Contain(f));
+        Assert.That(r.Err, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [TestCase("pixart-sigma")]
+    [TestCase("pixart-alpha")]
+    public void InitRandomThenExportThenGenerateWritesAnRgbImageOfTheSizeAsked(string kind)
+    {
+        var root = RandomPipeline(kind, $"{kind}-root");
+        var package = Out($"{kind}-package");
+        var export = CliRunner.Run("export", "--pipeline", root, "--out", package);
+        Assert.That(export.Code, Is.EqualTo(0), export.Err);
+        foreach (var jano in new[] { "--dense", "--jano" })
+        {
+            var png = Out($"{kind}{jano}.png");
+            var r = CliRunner.Run("generate", "a red bicycle", "--model", package, "--size", "96x64", "--steps", "6", jano,
+                "--warmup", "2", "--cooldown", "1", "--out", png, "--threads", "1");
+            if (jano == "--dense") r = CliRunner.Run("generate", "a red bicycle", "--model", package, "--size", "96x64", "--steps", "6", jano, "--out", png, "--threads", "1");
+            Assert.That(r.Code, Is.EqualTo(0), r.Err);
+            using var image = Image.Load<Rgb24>(png);
+            Assert.That((image.Width, image.Height), Is.EqualTo((96, 64)), "WIDTHxHEIGHT in image pixels");
+            var distinct = new HashSet<Rgb24>();
+            for (var y = 0; y < image.Height; y++) for (var x = 0; x < image.Width; x++) distinct.Add(image[x, y]);
+            Assert.That(distinct.Count, Is.GreaterThan(100), "an RGB image, not a flat one");
+        }
+    }
+
+    [Test]
+    public void ASizeThatIsNotAWholeNumberOfVaePatchesIsRefusedInOneLine()
+    {
+        var root = RandomPipeline("pixart-sigma", "size-root");
+        var package = Out("size-package");
+        Assert.That(CliRunner.Run("export", "--pipeline", root, "--out", package).Code, Is.EqualTo(0));
+        AssertOneLineError(CliRunner.Run("generate", "a bicycle", "--model", package, "--size", "100x64", "--out", Out("s.png")), "100x64", "multiples of 16");
+    }
+
+    [Test]
+    public void APixArtPackageOfATrainedSizeSnapsToTheNearestAspectRatioBin()
+    {
+        var root = RandomPipeline("pixart-sigma", "bins-root");
+        // The transformer's weights do not depend on sample_size: 32 latents × 8 pixels is PixArt's 256 bin table.
+        var config = Path.Combine(root, "transformer", "config.json");
+        var json = JsonNode.Parse(File.ReadAllText(config))!.AsObject();
+        json["sample_size"] = 32;
+        File.WriteAllText(config, json.ToJsonString());
+        var package = Out("bins-package");
+        Assert.That(CliRunner.Run("export", "--pipeline", root, "--out", package).Code, Is.EqualTo(0));
+        var png = Out("bins.png");
+        var r = CliRunner.Run("generate", "a bicycle", "--model", package, "--size", "300x100", "--steps", "2", "--dense", "--out", png, "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Err, Does.Contain("size 300x100 snapped to the nearest PixArt aspect-ratio bin, 432x144"));
+        using var image = Image.Load<Rgb24>(png);
+        Assert.That((image.Width, image.Height), Is.EqualTo((432, 144)));
+    }
+
+    [Test]
+    public void BadPipelineFoldersFailInOneLineAndLeaveNoPackage()
+    {
+        (string Root, string Package) Case(string name, Action<string> spoil)
+        {
+            var root = RandomPipeline("pixart-alpha", $"bad-{name}");
+            spoil(root);
+            return (root, Out($"bad-{name}-package"));
+        }
+        void Expect((string Root, string Package) c, params string[] fragments)
+        {
+            AssertOneLineError(CliRunner.Run("export", "--pipeline", c.Root, "--out", c.Package), fragments);
+            Assert.That(Directory.Exists(c.Package), Is.False, "no package left behind");
+            Assert.That(Directory.EnumerateDirectories(_folder.Path, $".bad-*").Any(), Is.False, "no half-written folder either");
+        }
+        Expect(Case("missing-vae", r => Directory.Delete(Path.Combine(r, "vae"), recursive: true)), "model_index.json", "'vae'", "no folder");
+        Expect(Case("class", r => Edit(Path.Combine(r, "model_index.json"), j => j["_class_name"] = "StableDiffusionPipeline")), "model_index.json", "_class_name", "StableDiffusionPipeline");
+        Expect(Case("width", r => Edit(Path.Combine(r, "text_encoder", "config.json"), j => j["d_model"] = 48)), "text_encoder", "d_model", "caption_channels");
+        Expect(Case("latents", r => Edit(Path.Combine(r, "vae", "config.json"), j => j["latent_channels"] = 16)), "vae", "latent_channels", "in_channels");
+        Expect(Case("tokenizer", r => File.WriteAllText(Path.Combine(r, "tokenizer", "spiece.model"), "not a sentencepiece model")), "spiece.model");
+        Expect(Case("scheduler", r => Edit(Path.Combine(r, "scheduler", "scheduler_config.json"), j => j["_class_name"] = "LCMScheduler")), "scheduler_config.json", "LCMScheduler");
+    }
+
+    private static void Edit(string path, Action<JsonObject> edit)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
+    }
+}
