@@ -14,6 +14,9 @@ public sealed record GenerationRequest
     /// <summary>Image size in pixels; null: the package's size. Packages with a position generator run at any multiple of the patch.</summary>
     public int? Height { get; init; }
     public int? Width { get; init; }
+
+    /// <summary>PixArt packages of a trained size generate at the aspect-ratio bin nearest to the size asked (diffusers' use_resolution_binning).</summary>
+    public bool ResolutionBinning { get; init; } = true;
     public double? Guidance { get; init; }
 
     /// <summary>Jano's options; null generates dense.</summary>

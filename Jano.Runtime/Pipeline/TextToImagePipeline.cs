@@ -117,7 +117,7 @@ public sealed class TextToImagePipeline : IDisposable
         if (request.Height is null && request.Width is null) return g;
         var pixelsPerLatent = _decoder.UpscaleFactor;
         int height = request.Height ?? g.Height * pixelsPerLatent, width = request.Width ?? g.Width * pixelsPerLatent;
-        if (BinsFor() is { } bins)
+        if (request.ResolutionBinning && BinsFor() is { } bins)
         {
             // As diffusers' PixArt pipelines (use_resolution_binning): generate at the trained size nearest in aspect ratio.
             var (h, w) = AspectRatioBins.Snap(height, width, bins);
@@ -131,15 +131,23 @@ public sealed class TextToImagePipeline : IDisposable
     }
 
     /// <summary>
-    /// PixArt's aspect-ratio bins for a latent-space PixArt package whose trained image size (the position
-    /// table's base grid × patch × VAE factor) is one of 256, 512, 1024, 2048; null otherwise (the default
-    /// model, tiny random pipelines): any whole number of patches is generated as asked.
+    /// PixArt's aspect-ratio bins for a latent-space PixArt package, chosen as diffusers' pipelines choose
+    /// them, by the transformer's sample_size (the position table's base grid × patch): 32 → the 256 table,
+    /// 64 → 512, 128 → 1024, 256 → 2048; null otherwise (the default model, tiny random pipelines): any
+    /// whole number of patches is generated as asked.
     /// </summary>
     private IReadOnlyList<(double Ratio, int Height, int Width)>? BinsFor()
     {
         var t = Package.Manifest.Transformer;
         if (t.Family != Jano.Core.Stages.PixArtStages.Family || Package.Manifest.Components.Decoder.Kind != DecoderComponent.AutoencoderKl || t.Positions is null) return null;
-        return AspectRatioBins.For(t.Positions.BaseSize * t.Geometry.PatchSize * _decoder.UpscaleFactor);
+        return (t.Positions.BaseSize * t.Geometry.PatchSize) switch
+        {
+            32 => AspectRatioBins.For(256),
+            64 => AspectRatioBins.For(512),
+            128 => AspectRatioBins.For(1024),
+            256 => AspectRatioBins.For(2048),
+            _ => null,
+        };
     }
 
     /// <param name="attention">An attention kernel to use on host buffers instead of the options' choice (tests, benchmarks).</param>

@@ -40,6 +40,7 @@ public sealed class PixArtPipelineGoldenTests
         var request = new GenerationRequest
         {
             Prompt = "(embeddings given)", Steps = steps, Guidance = guidance, Width = width, Height = height,
+            ResolutionBinning = false, // as the reference ran (use_resolution_binning=False)
             PromptStates = Caption(io, "prompt_embeds", "prompt_attention_mask"),
             NegativePromptStates = Caption(io, "negative_prompt_embeds", "negative_prompt_attention_mask"),
             InitialNoise = io.ReadAsFloat32("latents"),

@@ -9,8 +9,8 @@ namespace Jano.Cli;
 public sealed class GenerateCommand : ICommand
 {
     public string Name => "generate";
-    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--scale N] [--negative TEXT] [--size WIDTHxHEIGHT] [--threads N] [--provider auto|cpu|cuda] [--attention ort|kernel] [--truncate] [--verbose] " + JanoFlags.Usage;
-    public IReadOnlySet<string> Switches => new HashSet<string>(JanoFlags.SwitchNames) { "verbose", "truncate", "compare-dense" };
+    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--scale N] [--negative TEXT] [--size WIDTHxHEIGHT] [--no-binning] [--threads N] [--provider auto|cpu|cuda] [--attention ort|kernel] [--truncate] [--verbose] " + JanoFlags.Usage;
+    public IReadOnlySet<string> Switches => new HashSet<string>(JanoFlags.SwitchNames) { "verbose", "truncate", "compare-dense", "no-binning" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
@@ -32,13 +32,14 @@ public sealed class GenerateCommand : ICommand
         var compareDense = args.Switch("compare-dense");
         var mapsFolder = args.String("save-maps");
         var janoFlags = JanoFlags.Read(args);
+        var binning = !args.Switch("no-binning");
         args.EnsureAllUsed();
 
         if (count < 1 || count > 1024) throw new UsageException($"--count must be between 1 and 1024, got {count}");
         if (threads < 0) throw new UsageException("--threads must be ≥ 0");
         if (scale < 1 || scale > 64) throw new UsageException($"--scale must be between 1 and 64, got {scale}");
         if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
-        var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance, Width = size?.Item1, Height = size?.Item2 };
+        var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance, Width = size?.Item1, Height = size?.Item2, ResolutionBinning = binning };
         request.Validate(); // before loading anything: bad input fails fast
         OutputPath.EnsureWritable(output);
 
