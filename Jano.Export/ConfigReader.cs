@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Jano.Export;
@@ -5,6 +6,20 @@ namespace Jano.Export;
 /// <summary>Typed access to a diffusers config.json with errors that name the file and the field.</summary>
 internal sealed class ConfigReader(JsonObject root, string path)
 {
+    /// <summary>A config.json as a JSON object; one line naming the file when it is not one.</summary>
+    public static JsonObject LoadObject(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new ExportException($"{path}: the config is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new ExportException($"{path}: invalid JSON: {e.Message}", e);
+        }
+    }
+
     public ExportException Error(string field, string problem) =>
         new($"{path}: field '{field}' {problem}");
 

@@ -37,17 +37,7 @@ public sealed record PixArtConfig
 
     public static PixArtConfig Load(string path)
     {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new ExportException($"{path}: the config is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new ExportException($"{path}: invalid JSON: {e.Message}", e);
-        }
-        return Parse(root, path);
+        return Parse(ConfigReader.LoadObject(path), path);
     }
 
     public static PixArtConfig Parse(JsonObject root, string path)

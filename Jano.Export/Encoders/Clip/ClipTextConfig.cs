@@ -62,17 +62,7 @@ public sealed record ClipTextConfig
 
     public static ClipTextConfig Load(string path)
     {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new ExportException($"{path}: the config is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new ExportException($"{path}: invalid JSON: {e.Message}", e);
-        }
-        return Parse(root, path);
+        return Parse(ConfigReader.LoadObject(path), path);
     }
 
     public static ClipTextConfig Parse(JsonObject root, string path)
