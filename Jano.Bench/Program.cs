@@ -8,6 +8,9 @@ using Jano.Bench.Kernels;
 //   step --package DIR [--threads N] [--steps N]    dense step time and allocations per attention backend
 //   decoder [--threads N] [--widths 64,128,256,256] [--layers 1] [--sizes 256,512,1024] [--tile 64] [--overlap 16] [--repeats 2]
 //                                                   AutoencoderKL decode time and peak memory, untiled and tiled, on a random VAE
+//   golden-inputs --package DIR --prompt TEXT [--negative TEXT] [--seed N] [--size WxH] --out FILE
+//                                                   test support (tools/golden/gen_init_random_pipeline.py): the caption states
+//                                                   and seeded initial noise a generation starts from, as safetensors
 //   t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32]
 //                                                   T5 encode time at PixArt-α's encoder width (random weights), extrapolated to 24 layers
 // The end-to-end comparison of dense and Jano is `jano bench` (tools/Jano.Cli).
@@ -39,10 +42,16 @@ switch (args.FirstOrDefault())
         return DecoderBench.Run(args, threads, Console.Out);
     case "decoder-case": // one measurement in a fresh process, started by "decoder"
         return DecoderBench.RunCase(args, Console.Out);
+    case "golden-inputs" when Package() is { } p:
+    {
+        var size = Text("--size", "96x64").Split('x');
+        return GoldenInputs.Run(p, Text("--prompt", ""), Text("--negative", ""), Option("--seed", 0),
+            int.Parse(size[0], CultureInfo.InvariantCulture), int.Parse(size[1], CultureInfo.InvariantCulture), Text("--out", "golden-inputs.safetensors"), Console.Out);
+    }
     case "t5":
         return T5EncodeTiming.Run(Text("--layers", "2,4").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(),
             Option("--tokens", 120), threads, Option("--repeats", 5), Text("--dtype", "float32"), Console.Out);
     default:
-        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N] | decoder [options] | t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32|float16]");
+        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N] | decoder [options] | golden-inputs --package DIR --prompt TEXT [--negative TEXT] [--seed N] [--size WxH] --out FILE | t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32|float16]");
         return 2;
 }
