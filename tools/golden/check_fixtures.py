@@ -144,6 +144,16 @@ def write_readme():
                 else:
                     what = f"{cfg.get('_class_name', '?')} config (diffusers {cfg.get('_diffusers_version', '?')})"
                 tens, meta = "", io_meta or {}
+            elif fn == "aspect_bins.json":
+                bins = json.load(open(path))
+                what, tens, meta = "sizes diffusers' PixArtImageProcessor snaps 20 requests to, per bin table (256, 512, 1024, 2048)", "", bins
+            elif os.path.exists(os.path.join(dirpath, "ids.json")) and "sentencepiece_version" in json.load(open(os.path.join(dirpath, "ids.json"))):
+                # The T5 tokenizer fixture: a small unigram model trained and applied by Debian's sentencepiece.
+                ids = json.load(open(os.path.join(dirpath, "ids.json")))
+                meta = {"script": ids.get("generator", ""), "upstream": f"sentencepiece {ids.get('sentencepiece_version', '?')}"}
+                what = {"ids.json": "sentencepiece's pieces and T5-framed ids of the test prompts",
+                        "spiece.model": "a small unigram model trained with T5's conventions (pad 0, eos 1, unk 2, no bos)"}.get(fn, "")
+                tens = ""
             elif os.path.exists(os.path.join(dirpath, "ids.json")):
                 # The CLIP tokenizer fixture: ids.json names its upstream and script for the folder.
                 meta = json.load(open(os.path.join(dirpath, "ids.json")))
