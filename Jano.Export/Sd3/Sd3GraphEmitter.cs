@@ -1,0 +1,124 @@
+using Jano.Export.Onnx;
+using Jano.Export.PixArt;
+
+namespace Jano.Export.Sd3;
+
+/// <summary>
+/// Emits the pieces of an SD3 (MMDiT) transformer into a graph builder: patch embedding,
+/// conditioning, the context embedder, the joint blocks and the final layer. The whole graph is
+/// assembled from these; the stage graphs are to reuse them so both compute the same function.
+/// </summary>
+public sealed class Sd3GraphEmitter(Sd3Config config, Sd3Weights weights)
+{
+    private int D => config.HiddenSize;
+    private const float Eps = Sd3Config.NormEps;
+
+    /// <summary>patches [B, n, p·p·C] (row, column, channel) + positions [n, D] → image rows [B, n, D].</summary>
+    public string Embed(OnnxGraphBuilder g, string patches, string positions)
+    {
+        int c = config.InChannels, p = config.PatchSize, width = config.PatchInputWidth;
+        // The patch conv (kernel = stride = p) is a linear over each flattened patch.
+        var m = new float[D * width];
+        for (var d = 0; d < D; d++)
+            for (var ch = 0; ch < c; ch++)
+                for (var i = 0; i < p; i++)
+                    for (var j = 0; j < p; j++)
+                        m[d * width + (i * p + j) * c + ch] = weights.PatchConv[((d * c + ch) * p + i) * p + j];
+        return g.Add(g.Linear(patches, m, weights.PatchBias, width, D, "pos_embed.proj"), positions, "image");
+    }
+
+    /// <summary>text states [B, L, joint_attention_dim] → context rows [B, L, D].</summary>
+    public string Context(OnnxGraphBuilder g, string text) => LinearOf(g, text, weights.ContextEmbedder, "context_embedder");
+
+    /// <summary>
+    /// timestep [B], pooled [B, P] → SiLU(temb) [B, D], where temb = TimestepEmbedding(sinusoid(t)) +
+    /// PixArtAlphaTextProjection(pooled, SiLU). Every consumer (each AdaLayerNorm linear) applies SiLU
+    /// first, so it is applied once here.
+    /// </summary>
+    public string Condition(OnnxGraphBuilder g, string timestep, string pooled)
+    {
+        const int half = Sd3Weights.TimestepChannels / 2;
+        var freqs = new float[half];
+        for (var k = 0; k < half; k++) freqs[k] = (float)Math.Exp(-Math.Log(10000.0) * k / half);
+        var args = g.Mul(g.Unsqueeze(timestep, [1], "timestep_column"), g.InitializerFloat32("timestep_freqs", freqs, 1, half), "timestep_args");
+        // flip_sin_to_cos=True: cosine half first; float32 until after sin/cos (arguments reach 1000 radians).
+        var sinusoid = g.ToCompute(g.Concat([g.Cos(args), g.Sin(args)], 1, "timestep_proj"));
+        var t1 = LinearOf(g, sinusoid, weights.TimestepLinear1, "time_text_embed.timestep_embedder.linear_1");
+        var t = LinearOf(g, g.Silu(t1, "timestep_silu"), weights.TimestepLinear2, "time_text_embed.timestep_embedder.linear_2");
+        var p1 = LinearOf(g, pooled, weights.PooledLinear1, "time_text_embed.text_embedder.linear_1");
+        var p = LinearOf(g, g.Silu(p1, "pooled_silu"), weights.PooledLinear2, "time_text_embed.text_embedder.linear_2");
+        return g.Silu(g.Add(t, p, "temb"), "temb_silu");
+    }
+
+    /// <summary>
+    /// AdaLayerNormZero rows [B, 1, D] ×6 from SiLU(temb): shift, 1 + scale, gate (attention), shift,
+    /// 1 + scale, gate (MLP); the "1 +" is folded into the bias. Continuous (last context): 1 + scale, shift.
+    /// </summary>
+    public string[] Modulation(OnnxGraphBuilder g, string cond, LinearWeights w, string name)
+    {
+        var rows = w.Out / D;
+        var bias = (float[])w.Bias.Clone();
+        // AdaLayerNormZero chunks (shift, scale, gate, shift, scale, gate); AdaLayerNormContinuous (scale, shift).
+        int[] scaleRows = rows == 6 ? [1, 4] : [0];
+        foreach (var r in scaleRows)
+            for (var j = 0; j < D; j++) bias[r * D + j] += 1f;
+        var mod = g.Linear(cond, w.Weight, bias, w.In, w.Out, name);
+        var hints = Enumerable.Range(0, rows).Select(r => $"{name}.row{r}").ToArray();
+        return g.Split(g.Reshape(mod, [0, rows, D], name + ".rows"), 1, Enumerable.Repeat(1L, rows).ToArray(), hints);
+    }
+
+    /// <summary>LayerNorm without affine, then x·(1 + scale) + shift.</summary>
+    public static string Modulate(OnnxGraphBuilder g, string x, int d, string scalePlusOne, string shift, string name) =>
+        g.Add(g.Mul(g.LayerNorm(x, d, Eps, name), scalePlusOne), shift, name + ".modulated");
+
+    /// <summary>
+    /// Projections of one stream for the joint attention: q (carrying 1/√hd), k, v [B, m, D]; with
+    /// qk_norm the per-head RMS norm is applied to q and k before the scale.
+    /// </summary>
+    public (string Q, string K, string V) Projections(OnnxGraphBuilder g, string x, LinearWeights q, LinearWeights k, LinearWeights v,
+        float[]? normQ, float[]? normK, string name)
+    {
+        var qs = LinearOf(g, x, q, name + ".q");
+        var ks = LinearOf(g, x, k, name + ".k");
+        if (normQ is not null) qs = HeadRmsNorm(g, qs, normQ, name + ".norm_q");
+        if (normK is not null) ks = HeadRmsNorm(g, ks, normK, name + ".norm_k");
+        qs = g.Mul(qs, g.FilledFloat(1f / MathF.Sqrt(config.HeadDim), 1), name + ".q_scaled");
+        return (qs, ks, LinearOf(g, x, v, name + ".v"));
+    }
+
+    /// <summary>RMS norm over each head's channels: x / √(mean(x²) + eps) · w, on [B, m, D] viewed as [B, m, h, hd].</summary>
+    private string HeadRmsNorm(OnnxGraphBuilder g, string x, float[] weight, string name)
+    {
+        var heads = g.Reshape(x, [0, 0, config.NumHeads, config.HeadDim], name + ".heads");
+        var meanSquare = g.ReduceMean(g.Mul(heads, heads, name + ".square"), [-1], true, name + ".mean_square");
+        var inv = g.Div(g.FilledFloat(1f, 1), g.Sqrt(g.Add(meanSquare, g.FilledFloat(Eps, 1), name + ".eps"), name + ".rms"), name + ".inv");
+        var normed = g.Mul(g.Mul(heads, inv, name + ".normed"), g.Initializer(name + ".weight", weight, config.HeadDim), name + ".scaled");
+        return g.Reshape(normed, [0, 0, D], name + ".rows");
+    }
+
+    /// <summary>Multi-head attention in plain ONNX ops; q already carries the scale. q/k/v [B, m, D].</summary>
+    public string Attention(OnnxGraphBuilder g, string q, string k, string v, string name)
+    {
+        long h = config.NumHeads, hd = config.HeadDim;
+        var qh = g.Transpose(g.Reshape(q, [0, 0, h, hd], name + ".q_heads"), [0, 2, 1, 3], name + ".q_bhnd");
+        var kh = g.Transpose(g.Reshape(k, [0, 0, h, hd], name + ".k_heads"), [0, 2, 3, 1], name + ".k_bhdm");
+        var vh = g.Transpose(g.Reshape(v, [0, 0, h, hd], name + ".v_heads"), [0, 2, 1, 3], name + ".v_bhmd");
+        var probs = g.ToCompute(g.Softmax(g.ToFloat32(g.MatMul(qh, kh, name + ".scores")), -1, name + ".probs"));
+        var o = g.Transpose(g.MatMul(probs, vh, name + ".context"), [0, 2, 1, 3], name + ".o_bnhd");
+        return g.Reshape(o, [0, 0, h * hd], name + ".o");
+    }
+
+    /// <summary>GELU-tanh feed-forward D → 4D → D.</summary>
+    public static string FeedForward(OnnxGraphBuilder g, string x, LinearWeights up, LinearWeights down, string name) =>
+        LinearOf(g, g.GeluTanh(LinearOf(g, x, up, name + ".net.0.proj"), name + ".gelu"), down, name + ".net.2");
+
+    /// <summary>norm_out (AdaLayerNormContinuous: scale, shift) and proj_out → [B, n, p·p·C_out].</summary>
+    public string Final(OnnxGraphBuilder g, string image, string cond)
+    {
+        var mod = Modulation(g, cond, weights.NormOut, "norm_out.linear");
+        return LinearOf(g, Modulate(g, image, D, mod[0], mod[1], "norm_out"), weights.ProjOut, "proj_out");
+    }
+
+    public static string LinearOf(OnnxGraphBuilder g, string x, LinearWeights w, string name) =>
+        g.Linear(x, w.Weight, w.Bias, w.In, w.Out, name);
+}
