@@ -108,8 +108,20 @@ internal static class CudaProbe
         return Failure.Value is null;
     }
 
+    /// <summary>The CUDA 13 libraries ONNX Runtime's CUDA provider links (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31).</summary>
+    private static readonly string[] CudaLibraries = ["libcudart.so.13", "libcublasLt.so.13", "libcublas.so.13"];
+
     private static string? Probe()
     {
+        // Look for the CUDA runtime first: without it, ONNX Runtime's own attempt prints an error line to
+        // the console (it logs before it throws) ahead of our one-line note on every default run.
+        if (OperatingSystem.IsLinux())
+            foreach (var library in CudaLibraries)
+            {
+                if (!System.Runtime.InteropServices.NativeLibrary.TryLoad(library, out var handle))
+                    return $"{library}, of the CUDA 13 runtime that ONNX Runtime's CUDA provider needs, was not found";
+                System.Runtime.InteropServices.NativeLibrary.Free(handle);
+            }
         try
         {
             using var options = new SessionOptions();

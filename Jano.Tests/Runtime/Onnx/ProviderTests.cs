@@ -53,4 +53,26 @@ public sealed class ProviderTests
         Assert.That(auto.Code, Is.EqualTo(0), auto.Err);
         Assert.That(auto.Err, Does.Contain("using the CPU provider; CUDA is not available"));
     }
+
+    [Test]
+    public void TheDefaultProviderOnAMachineWithoutCudaPrintsOnlyOurNote()
+    {
+        RequireNoCuda();
+        using var model = new TinyPixArt(caption: 384, inChannels: 1, outChannels: 1);
+        model.Export();
+        // ONNX Runtime logs from native code to the process's stderr, which only a child process shows.
+        var jano = Path.Combine(AppContext.BaseDirectory, "jano.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [jano, "generate", "a shirt", "--model", model.Package, "--dense", "--steps", "2", "--threads", "1", "--out", Path.Combine(model.Folder, "z.png")])
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.EqualTo(0), stderr);
+        Assert.That(stderr, Does.Not.Contain("onnxruntime"), "no ONNX Runtime error line about the CUDA libraries");
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), stderr);
+        Assert.That(stderr, Does.Contain("using the CPU provider; CUDA is not available"));
+    }
 }
