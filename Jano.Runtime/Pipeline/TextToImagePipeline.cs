@@ -42,6 +42,12 @@ public sealed class TextToImagePipeline : IDisposable
 
     private TextToImagePipeline(ModelPackage package, RuntimeOptions options, IAttentionKernel? attention, IStepDevice? device = null)
     {
+        // More threads than cores only adds contention (spinning pools on 2 cores ran ~100x slower at 1000).
+        if (options.Threads > Environment.ProcessorCount)
+        {
+            ThreadsNote = $"{options.Threads} threads asked for on {Environment.ProcessorCount} cores; using {Environment.ProcessorCount}";
+            options = options with { Threads = Environment.ProcessorCount };
+        }
         Package = package;
         Options = options;
         var m = package.Manifest;
@@ -162,6 +168,9 @@ public sealed class TextToImagePipeline : IDisposable
         new(ModelPackage.Open(packageFolder), options, attention: null, device);
 
     public ModelPackage Package { get; }
+
+    /// <summary>Set when the options asked for more threads than the machine has cores, saying what was used.</summary>
+    public string? ThreadsNote { get; }
 
     /// <summary>Why the step loop's buffers stayed in host memory although the sessions run on CUDA; null otherwise.</summary>
     public string? BuffersFallbackReason { get; }

@@ -27,6 +27,12 @@ public static class CliApp
             stderr.WriteLine($"jano: unknown command '{args[0]}' (commands: {string.Join(", ", Commands.Keys)})");
             return 2;
         }
+        // `jano COMMAND --help` / `-h` anywhere after the command: its usage, nothing run (a prompt of "-h" is not a request).
+        if (args.Skip(1).Any(a => a is "-h" or "--help"))
+        {
+            stdout.WriteLine($"usage: {command.Usage}");
+            return 0;
+        }
         try
         {
             var parsed = new CliArguments(args.Skip(1), command.Switches);

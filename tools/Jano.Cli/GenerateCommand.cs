@@ -47,6 +47,7 @@ public sealed class GenerateCommand : ICommand
         var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate, Attention = attention, Provider = provider };
         using var pipeline = TextToImagePipeline.Open(model ?? DefaultModel.Locate(), options);
         ProviderOption.NoteFallback(pipeline, stderr);
+        if (pipeline.ThreadsNote is { } threadsNote) stderr.WriteLine($"note: {threadsNote}");
         var manifest = pipeline.Package.Manifest;
         // The library decides whether the options fit this step count: a package default falls back to
         // dense with a note; options the user asked for fail with the reason.
