@@ -76,8 +76,25 @@ public sealed class CheckpointWeights : IDisposable
             throw new CheckpointException($"checkpoint {file.Path}: tensor '{key}' is {entry.DType}, expected a floating-point dtype");
 
         float[] values = file.ReadAsFloat32(key);
+        CheckFinite(values, file.Path, key);
         lock (_usedLock) _used.Add(key);
         return values;
+    }
+
+    /// <summary>
+    /// No trained weight is NaN, infinite or near float's limits; such a checkpoint would export fine and
+    /// then generate black images, so it is refused here, naming the tensor and the first bad element.
+    /// </summary>
+    private static void CheckFinite(float[] values, string path, string key)
+    {
+        const float Limit = 1e20f;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            if (float.IsFinite(v) && MathF.Abs(v) < Limit) continue;
+            var what = float.IsNaN(v) ? "NaN" : float.IsInfinity(v) ? (v > 0 ? "+Inf" : "-Inf") : v.ToString("G9", System.Globalization.CultureInfo.InvariantCulture);
+            throw new CheckpointException($"checkpoint {path}: tensor '{key}' has {what} at element {i}: weights must be finite and within ±1e20 (a corrupted or overflowed checkpoint)");
+        }
     }
 
     /// <summary>Keys never returned by <see cref="GetFloat32"/>, in checkpoint order; a snapshot.</summary>
