@@ -11,7 +11,8 @@ internal static class ManifestValidator
         ModelPackageException Bad(string field, string problem) => new($"{path}: field '{field}' {problem}");
         if (m.Components is null) throw Bad("components", "is missing");
         var t = m.Components.Transformer ?? throw Bad("components.transformer", "is missing");
-        if (t.Family != PixArtStages.Family) throw Bad("components.transformer.family", $"is '{t.Family}'; this runtime knows: {PixArtStages.Family}");
+        if (t.Family is not (PixArtStages.Family or Sd3Stages.Family))
+            throw Bad("components.transformer.family", $"is '{t.Family}'; this runtime knows: {PixArtStages.Family}, {Sd3Stages.Family}");
         if (t.DType is not ("float32" or "float16")) throw Bad("components.transformer.dtype", $"is '{t.DType}'; this runtime reads float32 and float16 packages");
         var g = t.Geometry ?? throw Bad("components.transformer.geometry", "is missing");
         if (g.Problem() is { } geometryProblem) throw Bad("components.transformer.geometry." + geometryProblem.Split(':')[0], geometryProblem[(geometryProblem.IndexOf(':') + 2)..]);

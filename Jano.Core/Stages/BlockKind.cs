@@ -21,5 +21,5 @@ public static class BlockKind
     public static readonly IReadOnlyList<string> All = [Cross, Joint, JointLast, Single];
 
     /// <summary>The kinds this runtime has a block program for.</summary>
-    public static readonly IReadOnlyList<string> Supported = [Cross];
+    public static readonly IReadOnlyList<string> Supported = [Cross, Joint, JointLast];
 }

@@ -30,6 +30,11 @@ public static class StageRoles
         public const string TMod = "t_mod";
         public const string TEmb = "t_emb";
         public const string TextStates = "text_states";
+        /// <summary>Pooled text vector [batch, P] and the conditioning computed from it with the timestep (SD3).</summary>
+        public const string Pooled = "pooled";
+        public const string Temb = "temb";
+        /// <summary>The prefix rows a joint family's caption stage makes [batch, L, D].</summary>
+        public const string Prefix = "prefix";
         public const string Q = "q";
         public const string K = "k";
         public const string V = "v";

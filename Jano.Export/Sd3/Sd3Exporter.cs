@@ -1,11 +1,17 @@
+using Jano.Core.Acceleration;
+using Jano.Core.Geometry;
+using Jano.Core.IO;
+using Jano.Core.Packages;
+using Jano.Core.Stages;
 using Jano.Export.Checkpoints;
 using Jano.Export.Onnx;
+using Jano.Export.PixArt;
 
 namespace Jano.Export.Sd3;
 
 /// <summary>
-/// Turns a diffusers-layout SD3 transformer checkpoint into graphs. For now the whole graph only
-/// (model.onnx); the stage graphs and the package manifest come with the token-engine wiring.
+/// Turns a diffusers-layout SD3 transformer checkpoint into graphs: the whole graph model.onnx, and a
+/// package of stage graphs for the token engine (text encoders not yet: the package takes states).
 /// </summary>
 public static class Sd3Exporter
 {
@@ -29,5 +35,94 @@ public static class Sd3Exporter
     {
         var (config, weights) = Load(folder);
         OnnxModelWriter.Save(new Sd3WholeGraph(config, weights, height, width).Build(), outputFile);
+    }
+
+    /// <summary>
+    /// A package of the transformer's stage graphs for <paramref name="textTokens"/> caption tokens (L,
+    /// the prefix rows: fixed per package, as diffusers' SD3 pipeline pads the prompt to a fixed length).
+    /// </summary>
+    public static ModelManifest Export(string checkpoint, string output, int textTokens, ExportOptions? options = null)
+    {
+        options ??= new ExportOptions();
+        if (textTokens <= 0) throw new ExportException($"text tokens must be positive, found {textTokens}");
+        var folder = PixArtExporter.TransformerFolder(checkpoint);
+        var (config, weights) = Load(folder);
+        var scheduler = SchedulerConfigReader.Resolve(folder, options, learnedSigma: false, options.Log);
+        using var package = new PackageFolder(output);
+        var transformer = WriteTransformer(config, weights, textTokens, package, options);
+        return PixArtExporter.Complete(package, output, transformer, [], new DecoderComponent(), scheduler, options);
+    }
+
+    public static PixArtExporter.TransformerExport WriteTransformer(Sd3Config config, Sd3Weights weights, int textTokens, PackageFolder package, ExportOptions options)
+    {
+        var compute = options.DType switch
+        {
+            "float32" => OnnxElementType.Float,
+            "float16" => OnnxElementType.Float16,
+            _ => throw new ExportException($"dtype '{options.DType}' is not supported (float32 or float16)"),
+        };
+        var geometry = LatentGeometry.Square(config.InChannels, config.OutChannels, config.SampleSize, config.PatchSize) with { PrefixRows = textTokens };
+        if (options.Size is var (height, width)) geometry = geometry with { Height = height, Width = width };
+        if (geometry.Problem() is { } problem) throw new ExportException($"--size {geometry.Height}x{geometry.Width}: {problem}");
+        var presets = JanoPresets.For(geometry.Height, geometry.Width).ToDictionary(p => p.Key, p => p.Value);
+        var defaultPreset = options.DefaultJanoPreset ?? JanoPresets.Reference;
+        if (!presets.ContainsKey(defaultPreset))
+            throw new ExportException($"default Jano preset '{defaultPreset}' is not one of the package's presets ({string.Join(", ", presets.Keys)})");
+        var graphs = new Sd3StageGraphs(config, weights, textTokens, compute);
+
+        StageGraph Save(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build)
+        {
+            options.Log?.Invoke($"writing {file}");
+            OnnxModelWriter.Save(build(), package.File(file));
+            return StageGraph.Of(file, signature);
+        }
+
+        var embed = Save("embed.onnx", Sd3Stages.Embed, graphs.Embed);
+        var cond = Save("cond.onnx", Sd3Stages.Cond, graphs.Cond);
+        var context = Save("context.onnx", Sd3Stages.Context, graphs.Context);
+        var blocks = new List<BlockStages>();
+        for (var i = 0; i < config.NumLayers; i++)
+        {
+            var layer = i;
+            blocks.Add(new BlockStages
+            {
+                Kind = i == config.NumLayers - 1 ? BlockKind.JointLast : BlockKind.Joint,
+                Pre = Save($"block_{i:D2}.pre.onnx", Sd3Stages.Pre, () => graphs.Pre(layer)),
+                Post = Save($"block_{i:D2}.post.onnx", Sd3Stages.Post, () => graphs.Post(layer)),
+            });
+        }
+        var final = Save("final.onnx", Sd3Stages.Final, graphs.Final);
+        var attention = Save("attention.onnx", StageRoles.AttentionGraph, graphs.Attention);
+        var model = options.WholeGraph
+            ? Save("model.onnx", Sd3Stages.Model, () => new Sd3WholeGraph(config, weights, geometry.Height, geometry.Width, compute).Build())
+            : null;
+        // The position rows of this size: the centre crop of the checkpoint's table, as diffusers crops it.
+        var positions = weights.CroppedPositions(config.PosEmbedMaxSize, geometry.GridHeight, geometry.GridWidth, config.HiddenSize);
+        const string positionsFile = "positions.safetensors";
+        SafetensorsWriter.Write(package.File(positionsFile),
+            [SafetensorsTensor.FromFloat32("pos_embed", [geometry.Tokens, config.HiddenSize], positions)]);
+
+        var component = new TransformerComponent
+        {
+            Family = Sd3Stages.Family,
+            DType = options.DType,
+            Geometry = geometry,
+            Dims = new ModelDims
+            {
+                HiddenSize = config.HiddenSize,
+                Depth = config.NumLayers,
+                Heads = config.NumHeads,
+                HeadDim = config.HeadDim,
+                MlpHidden = config.MlpHidden,
+                CaptionChannels = config.JointAttentionDim,
+                ModulationSize = 6 * config.HiddenSize,
+            },
+            Stages = new TransformerStages
+            {
+                Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
+            },
+            Tables = [new TokenTable { Name = Sd3Stages.PositionsTable, File = positionsFile, Tensor = "pos_embed", Width = config.HiddenSize }],
+        };
+        return new PixArtExporter.TransformerExport(component, presets, defaultPreset);
     }
 }

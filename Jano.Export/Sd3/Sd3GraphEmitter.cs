@@ -72,17 +72,18 @@ public sealed class Sd3GraphEmitter(Sd3Config config, Sd3Weights weights)
         g.Add(g.Mul(g.LayerNorm(x, d, Eps, name), scalePlusOne), shift, name + ".modulated");
 
     /// <summary>
-    /// Projections of one stream for the joint attention: q (carrying 1/√hd), k, v [B, m, D]; with
-    /// qk_norm the per-head RMS norm is applied to q and k before the scale.
+    /// Projections of one stream for the joint attention: q (carrying 1/√hd unless the attention op
+    /// applies it, as MultiHeadAttention and the engine's kernel do), k, v [B, m, D]; with qk_norm the
+    /// per-head RMS norm is applied to q and k before the scale.
     /// </summary>
     public (string Q, string K, string V) Projections(OnnxGraphBuilder g, string x, LinearWeights q, LinearWeights k, LinearWeights v,
-        float[]? normQ, float[]? normK, string name)
+        float[]? normQ, float[]? normK, string name, bool scaleQuery = true)
     {
         var qs = LinearOf(g, x, q, name + ".q");
         var ks = LinearOf(g, x, k, name + ".k");
         if (normQ is not null) qs = HeadRmsNorm(g, qs, normQ, name + ".norm_q");
         if (normK is not null) ks = HeadRmsNorm(g, ks, normK, name + ".norm_k");
-        qs = g.Mul(qs, g.FilledFloat(1f / MathF.Sqrt(config.HeadDim), 1), name + ".q_scaled");
+        if (scaleQuery) qs = g.Mul(qs, g.FilledFloat(1f / MathF.Sqrt(config.HeadDim), 1), name + ".q_scaled");
         return (qs, ks, LinearOf(g, x, v, name + ".v"));
     }
 

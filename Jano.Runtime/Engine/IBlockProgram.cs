@@ -27,9 +27,10 @@ public interface IBlockProgram : IDisposable
 
     /// <summary>
     /// Allocates the program's per-step buffers on the device and binds its conditioning graph to the
-    /// timestep buffer, for one engine at one geometry (micro-conditions depend on the size).
+    /// timestep buffer, for one engine at one geometry (micro-conditions depend on the size). Null when
+    /// the program has no shared conditioning run (its modulation is per batch: <see cref="StepRuns.Cond"/>).
     /// </summary>
-    BoundRun Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep, LatentGeometry geometry);
+    BoundRun? Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep, LatentGeometry geometry);
 
     /// <summary>Releases what <see cref="Attach"/> allocated (the engine that attached is being disposed).</summary>
     void Detach();

@@ -10,11 +10,17 @@ public sealed class StepRuns(BoundRun embed, BoundRun[] pre, BoundRun[] post, Bo
     public BoundRun[] Post { get; } = post;
     public BoundRun Final { get; } = final;
 
+    /// <summary>
+    /// A conditioning run of this batch, run right after the shared one from Attach: families whose
+    /// modulation depends on the caption as well as the timestep (SD3's pooled text); null for PixArt.
+    /// </summary>
+    public BoundRun? Cond { get; init; }
+
     /// <summary>Per-layer MultiHeadAttention runs when attention goes through ONNX Runtime (bound by the engine); null for the kernel.</summary>
     public BoundRun[]? Attention { get; set; }
 
     public void Dispose()
     {
-        foreach (var r in Pre.Concat(Post).Append(Final).Append(Embed).Concat(Attention ?? [])) r.Dispose();
+        foreach (var r in Pre.Concat(Post).Append(Final).Append(Embed).Concat(Attention ?? []).Concat(Cond is null ? [] : [Cond])) r.Dispose();
     }
 }

@@ -41,7 +41,7 @@ public sealed class TokenEngine : IDisposable
     private readonly float[] _outputHost;
     private bool _outputHostCurrent;
     private readonly BatchBuffers?[] _batches = new BatchBuffers?[MaxBranches + 1];
-    private readonly BoundRun _condRun;
+    private readonly BoundRun? _condRun;
     private readonly TokenLayout _layout;
     private readonly int _channels, _outChannels;
     private readonly int[] _order;
@@ -215,7 +215,9 @@ public sealed class TokenEngine : IDisposable
         _outputHostCurrent = false;
         _timestepHost[0] = timestep;
         _device.Upload(_timestepHost, _timestep, 0);
-        _condRun.Run(ref sessionTicks);
+        _condRun?.Run(ref sessionTicks);
+        var runs = RunsFor(batch, n);
+        runs.Cond?.Run(ref sessionTicks); // per-batch conditioning (pooled text), after the shared one
         var patchWidth = _shape.PatchInputWidth;
         var rowsStart = Stopwatch.GetTimestamp();
         _layout.Gather(latents, _channels, _order, n, _patchesHost);
@@ -224,7 +226,6 @@ public sealed class TokenEngine : IDisposable
             _device.Copy(_patches, 0, _patches, (long)i * n * patchWidth, (long)n * patchWidth);
         Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
 
-        var runs = RunsFor(batch, n);
         runs.Embed.Run(ref sessionTicks);
         var attentionShape = AttentionShape.Create(b, prefix + n, rows, rows, _shape.Heads, _shape.HeadDim);
         for (var layer = 0; layer < _shape.Depth; layer++)
@@ -281,7 +282,7 @@ public sealed class TokenEngine : IDisposable
 
     public void Dispose()
     {
-        _condRun.Dispose();
+        _condRun?.Dispose();
         foreach (var b in _batches) b?.Dispose();
         foreach (var t in _tables) t.Dispose();
         foreach (var p in new[] { _timestep, _patches, _embedded, _reorderScratch }) p.Dispose();

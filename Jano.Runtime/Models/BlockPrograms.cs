@@ -11,6 +11,7 @@ public static class BlockPrograms
     public static IBlockProgram Create(ModelPackage package, OrtSessionFactory factory) => package.Manifest.Family switch
     {
         PixArtStages.Family => new PixArtProgram(package, factory),
-        var other => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: field 'components.transformer.family' is '{other}'; this runtime has block programs for: {PixArtStages.Family}"),
+        Sd3Stages.Family => new Sd3Program(package, factory),
+        var other => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: field 'components.transformer.family' is '{other}'; this runtime has block programs for: {PixArtStages.Family}, {Sd3Stages.Family}"),
     };
 }

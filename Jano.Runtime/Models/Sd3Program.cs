@@ -1,0 +1,179 @@
+using Jano.Core.Geometry;
+using Jano.Core.IO;
+using Jano.Core.Packages;
+using Jano.Core.Stages;
+using Jano.Runtime.Devices;
+using Jano.Runtime.Engine;
+using Jano.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using N = Jano.Core.Stages.StageRoles.Names;
+
+namespace Jano.Runtime.Models;
+
+/// <summary>
+/// The SD3 block program: L text rows (the context embedder's output, once per prompt) are the prefix
+/// rows every step computes; joint blocks run one attention over [text; image] rows; the conditioning
+/// depends on the pooled text as well as the timestep, so it runs per batch (<see cref="StepRuns.Cond"/>)
+/// rather than once from Attach. L is the package's (geometry.prefixRows): every caption must have
+/// exactly L tokens, as diffusers' SD3 pipeline pads its prompts to a fixed length.
+/// </summary>
+public sealed class Sd3Program : IBlockProgram
+{
+    private readonly StageSessions _sessions;
+    private readonly InferenceSession _embed, _cond, _context, _final;
+    private readonly InferenceSession[] _pre, _post;
+    private readonly ModelDims _dims;
+    private readonly float[] _positions;
+    private readonly int _pooledWidth;
+    private StepBuffer? _timestep;
+
+    public Sd3Program(ModelPackage package, OrtSessionFactory factory)
+    {
+        var m = package.Manifest;
+        var s = m.Stages;
+        _dims = m.Dims;
+        Geometry = m.Geometry;
+        if (Geometry.PrefixRows <= 0)
+            throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: field 'components.transformer.geometry.prefixRows' must be the caption length (> 0) for an SD3 package");
+        _sessions = new StageSessions(package, factory);
+        try
+        {
+            _embed = _sessions.Load("embed", s.Embed, Sd3Stages.Embed);
+            _cond = _sessions.Load("cond", s.Cond, Sd3Stages.Cond);
+            _context = _sessions.Load("context", s.Context, Sd3Stages.Context);
+            _pre = new InferenceSession[_dims.Depth];
+            _post = new InferenceSession[_dims.Depth];
+            for (var i = 0; i < _dims.Depth; i++)
+            {
+                var expected = i == _dims.Depth - 1 ? BlockKind.JointLast : BlockKind.Joint;
+                if (s.Blocks[i].Kind != expected)
+                    throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: block {i} is of kind '{s.Blocks[i].Kind}'; the SD3 program runs '{BlockKind.Joint}' blocks and a '{BlockKind.JointLast}' last block");
+                _pre[i] = _sessions.Load($"block {i} pre", s.Blocks[i].Pre, Sd3Stages.Pre);
+                _post[i] = _sessions.Load($"block {i} post", s.Blocks[i].Post, Sd3Stages.Post);
+            }
+            _final = _sessions.Load("final", s.Final, Sd3Stages.Final);
+            AttentionSession = _sessions.Load("attention", s.Attention, StageRoles.AttentionGraph);
+            // The pooled width is the cond graph's own (the manifest's dims do not carry it).
+            _pooledWidth = checked((int)_cond.InputMetadata[N.Pooled].Dimensions[1]);
+            _positions = LoadPositions(package);
+        }
+        catch
+        {
+            _sessions.Dispose();
+            throw;
+        }
+    }
+
+    public LatentGeometry Geometry { get; }
+    public InferenceSession AttentionSession { get; }
+    private int L => Geometry.PrefixRows;
+
+    public EngineShape ShapeFor(LatentGeometry g) =>
+        new(L, g.Tokens, _dims.HiddenSize, _dims.Heads, _dims.HeadDim, _dims.Depth, g.PatchInputWidth, g.PatchOutputWidth);
+
+    /// <summary>The package's cropped position rows; another size would need the checkpoint's whole table, which the package does not keep.</summary>
+    public IReadOnlyList<TokenTableData> TablesFor(LatentGeometry g)
+    {
+        if (g.Height != Geometry.Height || g.Width != Geometry.Width)
+            throw new ModelPackageException($"this SD3 package runs at {Geometry.Describe()} latent pixels only, not {g.Describe()}; re-export it with --size");
+        return [new TokenTableData(Sd3Stages.PositionsTable, _positions, _dims.HiddenSize, IncludesPrefix: false)];
+    }
+
+    /// <summary>No shared conditioning run: temb needs each batch's pooled text, so it is bound per batch in <see cref="Bind"/>.</summary>
+    public BoundRun? Attach(IStepDevice device, RunOptions runOptions, StepBuffer timestep, LatentGeometry geometry)
+    {
+        _timestep = timestep;
+        return null;
+    }
+
+    public void Detach() => _timestep = null;
+
+    /// <summary>Per branch: the L prefix rows from the context graph and the pooled vector; temb's buffer for the batch.</summary>
+    public CaptionBuffers EncodeCaptions(IStepDevice device, RunOptions runOptions, IReadOnlyList<CaptionInput> captions)
+    {
+        int batch = captions.Count, d = _dims.HiddenSize, width = _dims.CaptionChannels;
+        foreach (var c in captions)
+        {
+            if (c.Tokens != L)
+                throw new ArgumentException($"an SD3 caption has {c.Tokens} tokens; this package takes exactly {L} (pad the prompt's states to that length)");
+            if (c.States.Length != L * width)
+                throw new ArgumentException($"text states have {c.States.Length} values, expected {L}×{width}");
+            if (c.Pooled is null || c.Pooled.Length != _pooledWidth)
+                throw new ArgumentException($"SD3 needs the pooled text vector of {_pooledWidth} values per caption, found {c.Pooled?.Length.ToString() ?? "none"}");
+        }
+        var prefix = device.Allocate(batch * L, d);
+        var pooled = device.Allocate(batch, _pooledWidth);
+        var temb = device.Allocate(batch, d);
+        for (var b = 0; b < batch; b++)
+        {
+            using var input = OrtValue.CreateTensorValueFromMemory(captions[b].States, [1, L, width]);
+            using var results = _context.Run(runOptions, [N.TextStates], [input], [N.Prefix]);
+            device.Upload(results[0].GetTensorDataAsSpan<float>(), prefix, (long)b * L * d);
+            device.Upload(captions[b].Pooled, pooled, (long)b * _pooledWidth);
+        }
+        return new JointCaptions(prefix, pooled, temb, L);
+    }
+
+    public StepRuns Bind(EngineBindings e, BatchBuffers s, int n)
+    {
+        var captions = (JointCaptions)(s.Captions ?? throw new InvalidOperationException("no captions set"));
+        var timestep = _timestep ?? throw new InvalidOperationException("the program is not attached to an engine");
+        int depth = _dims.Depth, d = _dims.HiddenSize, b = s.Batch, rows = L + n;
+        var device = e.Device;
+        var temb = captions.Temb.ViewAs(b, d);
+        var cond = new BoundRun(device, _cond, e.RunOptions,
+            [(N.Timestep, timestep.ViewAs(1)), (N.Pooled, captions.Pooled.ViewAs(b, _pooledWidth))], [(N.Temb, temb)]);
+        var embed = new BoundRun(device, _embed, e.RunOptions,
+            [(N.Patches, e.Patches.View(b, n)), (N.Positions, e.Table(Sd3Stages.PositionsTable).Ordered.View(0, n)), (N.Prefix, captions.Prefix.View(b, L))],
+            [(N.Hidden, e.Embedded.View(b, rows))]);
+        var pre = new BoundRun[depth];
+        var post = new BoundRun[depth];
+        for (var i = 0; i < depth; i++)
+        {
+            var input = s.HiddenIn(i, e.Embedded);
+            pre[i] = new BoundRun(device, _pre[i], e.RunOptions,
+                [(N.Hidden, input.View(b, rows)), (N.Temb, temb)],
+                [(N.Q, s.Queries.View(b, rows)), (N.K, s.NewKeys.View(b, rows)), (N.V, s.NewValues.View(b, rows))]);
+            post[i] = new BoundRun(device, _post[i], e.RunOptions,
+                [(N.Hidden, input.View(b, rows)), (N.AttentionOut, s.AttentionOut.View(b, rows)), (N.Temb, temb)],
+                [(N.HiddenOut, s.HiddenOut(i).View(b, rows))]);
+        }
+        var final = new BoundRun(device, _final, e.RunOptions,
+            [(N.Hidden, s.HiddenOut(depth - 1).View(b, rows)), (N.Temb, temb)],
+            [(N.PatchOut, s.NewOutput.View(b, n))]);
+        return new StepRuns(embed, pre, post, final) { Cond = cond };
+    }
+
+    private static float[] LoadPositions(ModelPackage package)
+    {
+        var m = package.Manifest;
+        var table = m.Transformer.Tables.FirstOrDefault(t => t.Name == Sd3Stages.PositionsTable)
+            ?? throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: field 'components.transformer.tables' has no '{Sd3Stages.PositionsTable}' table, which the SD3 embedding adds");
+        var path = package.PathOf(table.File);
+        int tokens = m.Geometry.Tokens, width = m.Dims.HiddenSize;
+        if (table.Width != width || table.Rows != TokenTable.ImageRows)
+            throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: table '{table.Name}' must have width {width} and rows '{TokenTable.ImageRows}', found {table.Width} and '{table.Rows}'");
+        using var file = SafetensorsFile.Open(path);
+        if (!file.Contains(table.Tensor)) throw new ModelPackageException($"{path}: no tensor '{table.Tensor}'");
+        var entry = file.Get(table.Tensor);
+        if (entry.Shape.Length != 2 || entry.Shape[0] != tokens || entry.Shape[1] != width)
+            throw new ModelPackageException($"{path}: tensor '{table.Tensor}' has shape [{string.Join(", ", entry.Shape)}], expected [{tokens}, {width}]");
+        return file.ReadAsFloat32(table.Tensor);
+    }
+
+    public void Dispose()
+    {
+        Detach();
+        _sessions.Dispose();
+    }
+
+    /// <summary>Prefix rows [B, L, D] and pooled text [B, P] of the branches, and the batch's temb [B, D].</summary>
+    private sealed class JointCaptions(StepBuffer prefix, StepBuffer pooled, StepBuffer temb, int tokens) : CaptionBuffers
+    {
+        public StepBuffer Prefix { get; } = prefix;
+        public StepBuffer Pooled { get; } = pooled;
+        public StepBuffer Temb { get; } = temb;
+        public override int Tokens { get; } = tokens;
+        protected override IEnumerable<StepBuffer> Buffers => [Prefix, Pooled, Temb];
+    }
+}

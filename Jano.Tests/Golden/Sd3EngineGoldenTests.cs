@@ -1,0 +1,162 @@
+using Jano.Core.IO;
+using Jano.Core.Packages;
+using Jano.Export;
+using Jano.Export.Sd3;
+using Jano.Runtime;
+using Jano.Runtime.Devices;
+using Jano.Runtime.Engine;
+using Jano.Runtime.Models;
+using Jano.Runtime.Onnx;
+using Jano.Tests.Export;
+
+namespace Jano.Tests.Golden;
+
+/// <summary>
+/// The SD3 stage graphs run by the token engine through the SD3 block program (L text rows as the
+/// prefix, joint attention over [text; image] rows) against diffusers' SD3Transformer2DModel (the
+/// fixtures of <see cref="Sd3GoldenTests"/>): square, non-square and SD3.5-like qk RMS norm, fp32 ≤ 1e-4
+/// relative. Then the engine's invariants on the SD3 package: every token active in a scrambled order
+/// equals natural order, and a subset step keeps the frozen image rows' K/V while the text rows change.
+/// </summary>
+[TestFixture]
+public sealed class Sd3EngineGoldenTests
+{
+    private const double Tolerance = 1e-4;
+
+    private sealed record Fixture(SafetensorsFile Io, int Batch, int C, int H, int W, int L, int Joint, int Pooled, int OutC) : IDisposable
+    {
+        public float[] Item(string name, int b, int per) => Io.ReadAsFloat32(name).AsSpan(b * per, per).ToArray();
+        public float[] Latents(int b) => Item("hidden_states", b, C * H * W);
+        public float Timestep(int b) => Io.ReadAsFloat32("timestep")[b];
+        public CaptionInput Caption(int b) => new(Item("encoder_hidden_states", b, L * Joint), L, Item("pooled_projections", b, Pooled));
+        public float[] Expected(int b) => Item("output", b, OutC * H * W);
+        public void Dispose() => Io.Dispose();
+    }
+
+    private static Fixture Open(string folder, string ioFile)
+    {
+        var io = GoldenFixtures.Open($"{folder}/{ioFile}");
+        var s = io.Get("hidden_states").Shape;
+        var text = io.Get("encoder_hidden_states").Shape;
+        return new Fixture(io, (int)s[0], (int)s[1], (int)s[2], (int)s[3], (int)text[1], (int)text[2],
+            (int)io.Get("pooled_projections").Shape[1], (int)io.Get("output").Shape[1]);
+    }
+
+    /// <summary>The fixture's checkpoint as a package at the fixture's latent size and caption length, opened with its program.</summary>
+    private static (TempFolder Folder, IBlockProgram Program, ModelPackage Package) Export(string folder, Fixture f)
+    {
+        var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "package");
+        Sd3Exporter.Export(GoldenFixtures.PathOf(folder), path, f.L, new ExportOptions { Sampler = "flow-euler", Size = (f.H, f.W), WholeGraph = false });
+        var package = ModelPackage.Open(path);
+        return (temp, BlockPrograms.Create(package, new OrtSessionFactory(new RuntimeOptions { Threads = 1 })), package);
+    }
+
+    [TestCase("sd3/base", "io.safetensors", false)]
+    [TestCase("sd3/base", "io_nonsquare.safetensors", false)]
+    [TestCase("sd3/sd35", "io.safetensors", false)]
+    [TestCase("sd3/base", "io.safetensors", true)]
+    public void TheStageGraphsOnTheTokenEngineGiveDiffusersOutput(string folder, string ioFile, bool kernelAttention)
+    {
+        using var f = Open(folder, ioFile);
+        var (temp, program, package) = Export(folder, f);
+        using var _ = temp;
+        using var programLifetime = program;
+        var g = package.Manifest.Geometry;
+        Assert.That(g.PrefixRows, Is.EqualTo(f.L));
+        using var device = new HostStepDevice();
+        using var engine = new TokenEngine(program, g, device, kernelAttention);
+        for (var b = 0; b < f.Batch; b++)
+        {
+            engine.SetCaptions(f.Caption(b), null);
+            engine.Forward(f.Latents(b), f.Timestep(b), g.Tokens);
+            var image = new float[g.OutChannels * f.H * f.W];
+            new TokenLayout(g).Scatter(engine.Output(0), g.OutChannels, g.OutChannels, engine.Order, image);
+            var error = GoldenFixtures.RelativeError(image, f.Expected(b));
+            TestContext.Out.WriteLine($"{folder}/{ioFile} item {b} ({(kernelAttention ? "kernel" : "MultiHeadAttention")}): stage graphs on the engine, relative error {error:E2}");
+            Assert.That(error, Is.LessThanOrEqualTo(Tolerance), $"item {b}");
+        }
+    }
+
+    private static int[] Permutation(int n, int seed)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        return order;
+    }
+
+    [Test]
+    public void EveryImageTokenActiveInAScrambledOrderEqualsNaturalOrder()
+    {
+        using var f = Open("sd3/base", "io.safetensors");
+        var (temp, program, package) = Export("sd3/base", f);
+        using var _ = temp;
+        using var programLifetime = program;
+        var g = package.Manifest.Geometry;
+        using var device = new HostStepDevice();
+        using var engine = new TokenEngine(program, g, device, kernelAttention: false);
+        engine.SetCaptions(f.Caption(0), f.Caption(1)); // both branches in one batch
+        engine.Forward(f.Latents(0), f.Timestep(0), g.Tokens);
+        var natural = new[] { engine.Output(0).ToArray(), engine.Output(1).ToArray() };
+        var order = Permutation(g.Tokens, 3);
+        engine.SetOrder(order);
+        engine.Forward(f.Latents(0), f.Timestep(0), g.Tokens);
+        int w = g.PatchOutputWidth;
+        double worst = 0;
+        for (var b = 0; b < 2; b++)
+        {
+            var scrambled = engine.Output(b).ToArray();
+            for (var r = 0; r < g.Tokens; r++)
+                for (var j = 0; j < w; j++)
+                    worst = Math.Max(worst, Math.Abs(scrambled[r * w + j] - natural[b][order[r] * w + j]));
+        }
+        var scale = natural.SelectMany(x => x).Max(Math.Abs);
+        TestContext.Out.WriteLine($"scrambled against natural order: largest difference {worst:E2} (output scale {scale:E2})");
+        Assert.That(worst / scale, Is.LessThanOrEqualTo(1e-6));
+    }
+
+    [Test]
+    public void ASubsetStepKeepsTheFrozenImageRowsKeysAndValuesWhileTheTextRowsChange()
+    {
+        using var f = Open("sd3/base", "io.safetensors");
+        var (temp, program, package) = Export("sd3/base", f);
+        using var _ = temp;
+        using var programLifetime = program;
+        var g = package.Manifest.Geometry;
+        int l = g.PrefixRows, tokens = g.Tokens, d = package.Manifest.Dims.HiddenSize, depth = package.Manifest.Dims.Depth, w = g.PatchOutputWidth;
+        using var device = new HostStepDevice();
+        using var engine = new TokenEngine(program, g, device, kernelAttention: true);
+        engine.SetCaptions(f.Caption(0), f.Caption(1));
+        engine.Forward(f.Latents(0), f.Timestep(0), tokens);
+        engine.SetOrder(Permutation(tokens, 8));
+        var n = tokens / 3;
+        var keysBefore = new float[2, depth][];
+        var valuesBefore = new float[2, depth][];
+        var outputBefore = new float[2][];
+        for (var b = 0; b < 2; b++)
+        {
+            outputBefore[b] = engine.Output(b).ToArray();
+            for (var layer = 0; layer < depth; layer++) (keysBefore[b, layer], valuesBefore[b, layer]) = (engine.Keys(b, layer), engine.Values(b, layer));
+        }
+        engine.Forward(f.Latents(1), f.Timestep(1), n); // new latents and timestep: every computed row changes, text rows included
+
+        for (var b = 0; b < 2; b++)
+        {
+            for (var layer = 0; layer < depth; layer++)
+            {
+                var (keys, values) = (engine.Keys(b, layer), engine.Values(b, layer));
+                for (var r = 0; r < l + tokens; r++)
+                {
+                    var sameKey = keys.AsSpan(r * d, d).SequenceEqual(keysBefore[b, layer].AsSpan(r * d, d));
+                    var sameValue = values.AsSpan(r * d, d).SequenceEqual(valuesBefore[b, layer].AsSpan(r * d, d));
+                    var frozen = r >= l + n;
+                    Assert.That(sameKey && sameValue, Is.EqualTo(frozen),
+                        $"branch {b} layer {layer} row {r}: {(frozen ? "a frozen token keeps its keys and values bit for bit" : "text and computed rows get new ones")}");
+                }
+            }
+            var output = engine.Output(b).ToArray();
+            for (var r = 0; r < tokens; r++)
+                Assert.That(output.AsSpan(r * w, w).SequenceEqual(outputBefore[b].AsSpan(r * w, w)), Is.EqualTo(r >= n), $"branch {b} output row {r}");
+        }
+    }
+}
