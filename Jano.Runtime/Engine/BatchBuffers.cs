@@ -51,8 +51,8 @@ public sealed class BatchBuffers : IDisposable
     /// <summary>What the program's caption step produced for this batch (cross K/V, prefix rows, ...), or null before captions are set.</summary>
     public CaptionBuffers? Captions { get; set; }
 
-    /// <summary>The captions those buffers were made from (reference identity of their states).</summary>
-    public object?[] CaptionKeys { get; } = new object?[2];
+    /// <summary>The captions those buffers were made from (reference identity of each branch's states, then pooled vectors).</summary>
+    public object?[] CaptionKeys { get; } = new object?[4];
 
     /// <summary>Bound runs per computed image-token count n; rebuilt when the captions change.</summary>
     public Dictionary<int, StepRuns> Runs { get; } = [];

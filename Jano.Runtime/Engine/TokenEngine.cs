@@ -190,7 +190,9 @@ public sealed class TokenEngine : IDisposable
         var batch = _batches[count] ??= new BatchBuffers(_device, count, _shape);
         _outputHostCurrent = false;
         _current = batch;
-        if (ReferenceEquals(batch.CaptionKeys[0], cond.States) && ReferenceEquals(batch.CaptionKeys[1], uncond?.States)) return;
+        // The same captions (states and pooled vectors, by reference) keep their buffers: once per prompt pair.
+        if (ReferenceEquals(batch.CaptionKeys[0], cond.States) && ReferenceEquals(batch.CaptionKeys[1], uncond?.States)
+            && ReferenceEquals(batch.CaptionKeys[2], cond.Pooled) && ReferenceEquals(batch.CaptionKeys[3], uncond?.Pooled)) return;
         var captions = uncond is null ? new[] { cond } : new[] { cond, uncond };
         var buffers = _program.EncodeCaptions(_device, _captionRunOptions, captions);
         batch.ClearRuns();
@@ -198,6 +200,8 @@ public sealed class TokenEngine : IDisposable
         batch.Captions = buffers;
         batch.CaptionKeys[0] = cond.States;
         batch.CaptionKeys[1] = uncond?.States;
+        batch.CaptionKeys[2] = cond.Pooled;
+        batch.CaptionKeys[3] = uncond?.Pooled;
     }
 
     /// <summary>

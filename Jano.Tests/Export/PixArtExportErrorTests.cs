@@ -68,6 +68,20 @@ public sealed class PixArtExportErrorTests
         Assert.That(message, Does.Contain("[16, 8]").And.Contain("[16, 16]"));
     }
 
+    [TestCase(float.NaN, "NaN")]
+    [TestCase(float.PositiveInfinity, "+Inf")]
+    [TestCase(float.MinValue, "-3.40282347E+38")]
+    public void NonFiniteOrNearLimitWeightsAreRefusedNamingTheTensor(float bad, string shown)
+    {
+        RewriteWeights((name, shape, data) =>
+        {
+            if (name == "transformer_blocks.0.ff.net.2.weight") data[5] = bad;
+            return (name, shape, data);
+        });
+        var message = ExportFails().Message;
+        Assert.That(message, Does.Contain("transformer_blocks.0.ff.net.2.weight").And.Contain($"{shown} at element 5").And.Contain("finite"));
+    }
+
     [Test]
     public void MissingTensorIsNamed()
     {
