@@ -47,16 +47,22 @@ internal static class ManifestValidator
 
         // An empty list is a package that takes its conditioning as states (a pipeline exported without its text encoder).
         if (m.Components.TextEncoders is null) throw Bad("components.textEncoders", "is missing");
+        var sd3 = m.Transformer.Family == Jano.Core.Stages.Sd3Stages.Family;
         foreach (var (e, i) in m.Components.TextEncoders.Select((e, i) => (e, i)))
         {
-            if (e.Kind is not (TextEncoderComponent.MiniLm or TextEncoderComponent.T5))
-                throw Bad($"components.textEncoders[{i}].kind", $"is '{e.Kind}'; this runtime runs: {TextEncoderComponent.MiniLm}, {TextEncoderComponent.T5}");
+            if (e.Kind is not (TextEncoderComponent.MiniLm or TextEncoderComponent.T5 or TextEncoderComponent.Clip))
+                throw Bad($"components.textEncoders[{i}].kind", $"is '{e.Kind}'; this runtime runs: {TextEncoderComponent.MiniLm}, {TextEncoderComponent.T5}, {TextEncoderComponent.Clip}");
             if (e.MaxTokens <= 0) throw Bad($"components.textEncoders[{i}].maxTokens", $"must be positive, found {e.MaxTokens}");
             if (e.Preprocess is not (null or TextEncoderComponent.LowerStrip))
                 throw Bad($"components.textEncoders[{i}].preprocess", $"is '{e.Preprocess}'; known: {TextEncoderComponent.LowerStrip}");
-            if (e.HiddenSize != d.CaptionChannels) throw Bad($"components.textEncoders[{i}].hiddenSize", $"is {e.HiddenSize}, but the transformer takes {d.CaptionChannels}-wide caption states (dims.captionChannels)");
+            // SD3 joins its encoders' states (CLIP widths concatenated and padded, T5 appended): Sd3Conditioning checks the widths.
+            if (!sd3 && e.HiddenSize != d.CaptionChannels) throw Bad($"components.textEncoders[{i}].hiddenSize", $"is {e.HiddenSize}, but the transformer takes {d.CaptionChannels}-wide caption states (dims.captionChannels)");
             if (e.Kind == TextEncoderComponent.T5 && (string.IsNullOrEmpty(e.Graph) || e.Tokenizer is not { Count: 1 }))
                 throw Bad($"components.textEncoders[{i}]", "of kind t5 needs 'graph' (its ONNX file) and 'tokenizer' (its spiece.model)");
+            if (e.Kind == TextEncoderComponent.Clip && (string.IsNullOrEmpty(e.Graph) || e.Tokenizer is not { Count: 2 or 3 }))
+                throw Bad($"components.textEncoders[{i}]", "of kind clip needs 'graph' (its ONNX file) and 'tokenizer' (vocab.json, merges.txt and optionally tokenizer_config.json)");
+            if (e.States is not (null or TextEncoderComponent.PenultimateStates or TextEncoderComponent.LastStates))
+                throw Bad($"components.textEncoders[{i}].states", $"is '{e.States}'; known: {TextEncoderComponent.PenultimateStates}, {TextEncoderComponent.LastStates}");
         }
         var decoder = m.Components.Decoder;
         if (decoder.Kind is not (DecoderComponent.None or DecoderComponent.AutoencoderKl))

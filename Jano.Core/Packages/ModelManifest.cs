@@ -121,6 +121,16 @@ public sealed record TextEncoderComponent
     public string? Preprocess { get; init; }
 
     public const string LowerStrip = "lower-strip";
+
+    /// <summary>
+    /// Kind clip: which per-token states the pipeline takes, "penultimate" (hidden_states[-2], SD3's
+    /// default clip_skip) or "last" (last_hidden_state); null is penultimate. The pooled vector is
+    /// text_embeds for a model with projection, else the pooled EOS state.
+    /// </summary>
+    public string? States { get; init; }
+
+    public const string PenultimateStates = "penultimate";
+    public const string LastStates = "last";
 }
 
 /// <summary>

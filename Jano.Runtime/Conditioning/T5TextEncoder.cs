@@ -39,6 +39,7 @@ public sealed class T5TextEncoder : ITextEncoder
     public static T5TextEncoder Open(TextEncoderComponent component, string packageFolder, T5TextEncoderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(component);
+        options ??= new T5TextEncoderOptions();
         if (component.Kind != KindName)
             throw new InvalidDataException($"textEncoders: kind is '{component.Kind}', not '{KindName}'");
         if (string.IsNullOrEmpty(component.Graph))
@@ -75,9 +76,11 @@ public sealed class T5TextEncoder : ITextEncoder
         lock (_cacheLock)
             if (_cache.TryGetValue(prompt, out var cached)) return cached;
 
-        var tokens = _tokenizer.Encode(prompt, MaxTokens, _options.Truncate, _options.PadToMaxTokens);
-        var states = _session.Run(tokens.Ids, tokens.Mask);
-        var result = new TextConditioning(Array.ConvertAll(tokens.Ids, id => (int)id), states, Array.ConvertAll(tokens.Mask, m => m == 1), HiddenSize);
+        var attendAll = _options.AttendToPadding;
+        var tokens = _tokenizer.Encode(prompt, MaxTokens, _options.Truncate, _options.PadToMaxTokens || attendAll);
+        var mask = attendAll ? Array.ConvertAll(tokens.Mask, _ => 1L) : tokens.Mask;
+        var states = _session.Run(tokens.Ids, mask);
+        var result = new TextConditioning(Array.ConvertAll(tokens.Ids, id => (int)id), states, Array.ConvertAll(mask, m => m == 1), HiddenSize);
         lock (_cacheLock)
         {
             // Another thread may have encoded the same prompt meanwhile; every caller sees the first.

@@ -15,6 +15,12 @@ public sealed record T5TextEncoderOptions
     /// </summary>
     public bool PadToMaxTokens { get; init; } = true;
 
+    /// <summary>
+    /// Run the padded sequence with every position attended and report every row as real, as diffusers'
+    /// SD3 pipeline calls text_encoder_3 (no attention mask; the padding rows condition the transformer).
+    /// </summary>
+    public bool AttendToPadding { get; init; }
+
     /// <summary>Threads ONNX Runtime uses inside one operator; null leaves its default.</summary>
     public int? IntraOpThreads { get; init; }
 

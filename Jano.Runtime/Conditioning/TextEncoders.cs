@@ -6,6 +6,18 @@ namespace Jano.Runtime.Conditioning;
 /// <summary>The text encoder a package's manifest names (kind minilm: built in; t5: the package's graph and spiece.model).</summary>
 public static class TextEncoders
 {
+    /// <summary>
+    /// The prompt encoder of a whole package: SD3's three encoders joined (<see cref="Sd3Conditioning"/>),
+    /// else its first entry; null for a package without text encoders (it takes its conditioning as states).
+    /// </summary>
+    public static ITextEncoder? CreateFor(ModelPackage package, RuntimeOptions options)
+    {
+        var m = package.Manifest;
+        if (m.Components.TextEncoders is not [var first, ..]) return null;
+        if (m.Family == Jano.Core.Stages.Sd3Stages.Family) return Sd3Conditioning.Open(package, options);
+        return Create(package, first, options);
+    }
+
     public static ITextEncoder Create(ModelPackage package, TextEncoderComponent component, RuntimeOptions options)
     {
         int? threads = options.Threads > 0 ? options.Threads : null;
@@ -13,7 +25,8 @@ public static class TextEncoders
         {
             TextEncoderComponent.MiniLm => TextEncoder.CreateDefault(new TextEncoderOptions { MaxTokens = component.MaxTokens, Truncate = options.TruncatePrompts, IntraOpThreads = threads }),
             T5TextEncoder.KindName => Open(package, () => T5TextEncoder.Open(component, package.Folder, new T5TextEncoderOptions { Truncate = options.TruncatePrompts, IntraOpThreads = threads })),
-            var other => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: text encoder kind '{other}' is not one this runtime runs (minilm, t5)"),
+            TextEncoderComponent.Clip => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: a clip text encoder alone gives no caption this runtime's families take (SD3 joins two with T5)"),
+            var other => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: text encoder kind '{other}' is not one this runtime runs (minilm, t5, clip)"),
         };
         if (encoder.HiddenSize != package.Manifest.Dims.CaptionChannels)
         {

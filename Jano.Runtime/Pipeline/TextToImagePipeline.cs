@@ -70,7 +70,7 @@ public sealed class TextToImagePipeline : IDisposable
         try
         {
             // A package without a text encoder (a pipeline exported without one) takes its conditioning as states.
-            _text = m.Components.TextEncoders is [var encoder, ..] ? TextEncoders.Create(package, encoder, options) : null;
+            _text = TextEncoders.CreateFor(package, options);
             program = BlockPrograms.Create(package, Sessions);
             _decoder = Decoders.Decoders.Create(package, Sessions);
             _kernelAttention = attention is not null || options.Attention == "kernel";

@@ -60,6 +60,27 @@ public sealed class PipelineCommandTests
         }
     }
 
+    /// <summary>SD3: CLIP-L, CLIP-G and T5 joined into 77 + 256 caption rows and the pooled vector, 16-channel VAE.</summary>
+    [Test]
+    public void AnSd3PipelineGoesFromInitRandomThroughExportToAnRgbImage()
+    {
+        var root = RandomPipeline("sd3", "sd3-root");
+        var package = Out("sd3-package");
+        var export = CliRunner.Run("export", "--pipeline", root, "--out", package);
+        Assert.That(export.Code, Is.EqualTo(0), export.Err);
+        foreach (var jano in new[] { new[] { "--dense" }, new[] { "--jano", "--warmup", "2", "--cooldown", "1" } })
+        {
+            var png = Out($"sd3{jano[0]}.png");
+            var r = CliRunner.Run(["generate", "a red bicycle", "--model", package, "--size", "64x64", "--steps", "4", .. jano, "--out", png, "--threads", "1"]);
+            Assert.That(r.Code, Is.EqualTo(0), r.Err);
+            using var image = Image.Load<Rgb24>(png);
+            Assert.That((image.Width, image.Height), Is.EqualTo((64, 64)));
+            var distinct = new HashSet<Rgb24>();
+            for (var y = 0; y < image.Height; y++) for (var x = 0; x < image.Width; x++) distinct.Add(image[x, y]);
+            Assert.That(distinct.Count, Is.GreaterThan(100), "an RGB image, not a flat one");
+        }
+    }
+
     [Test]
     public void ASizeThatIsNotAWholeNumberOfVaePatchesIsRefusedInOneLine()
     {

@@ -15,7 +15,7 @@ public sealed class ExportCommand : ICommand
         var checkpoint = args.String("checkpoint");
         var pipeline = args.String("pipeline");
         if ((checkpoint is null) == (pipeline is null))
-            throw new UsageException("export needs one of --checkpoint DIR (a transformer, packaged with the built-in MiniLM encoder) or --pipeline DIR (a diffusers PixArt pipeline folder with model_index.json)");
+            throw new UsageException("export needs one of --checkpoint DIR (a transformer, packaged with the built-in MiniLM encoder) or --pipeline DIR (a diffusers PixArt or StableDiffusion3 pipeline folder with model_index.json)");
         var output = args.RequiredString("out");
         var options = new ExportOptions
         {
@@ -36,7 +36,9 @@ public sealed class ExportCommand : ICommand
             Log = stdout.WriteLine,
         };
         args.EnsureAllUsed();
-        var manifest = pipeline is not null ? PixArtPipelineExporter.Export(pipeline, output, options) : PixArtExporter.Export(checkpoint!, output, options);
+        var manifest = pipeline is null ? PixArtExporter.Export(checkpoint!, output, options)
+            : PipelineIndex.Load(pipeline).ClassName == Sd3PipelineExporter.ClassName ? Sd3PipelineExporter.Export(pipeline, output, options) // by model_index.json's _class_name
+            : PixArtPipelineExporter.Export(pipeline, output, options);
         stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Geometry.Describe()} latent, {manifest.Geometry.Tokens} tokens, {manifest.Files.Count} files");
         return 0;
     }

@@ -16,6 +16,9 @@ public sealed record T5ExportOptions
     public string? Name { get; init; }
     /// <summary>File names in the package: PREFIX.onnx (+ PREFIX.onnx.data above 1 GiB of weights) and PREFIX.spiece.model.</summary>
     public string FilePrefix { get; init; } = "text_encoder";
+
+    /// <summary>The tokenizer's spiece.model when it is not beside the weights or in tokenizer/ (SD3's tokenizer_3/).</summary>
+    public string? SentencePiece { get; init; }
     public Action<string>? Log { get; init; }
 }
 
@@ -42,7 +45,8 @@ public static class T5Exporter
         options ??= new T5ExportOptions();
         if (options.MaxTokens < 1) throw new ExportException($"maxTokens {options.MaxTokens}: must be at least 1 (the </s> token)");
         var folder = EncoderFolder(checkpoint);
-        var tokenizer = FindSentencePiece(checkpoint, folder);
+        var tokenizer = options.SentencePiece ?? FindSentencePiece(checkpoint, folder);
+        if (!File.Exists(tokenizer)) throw new ExportException($"{tokenizer}: the T5 tokenizer's {SentencePieceFile} not found");
         SentencePieceModelCheck.Check(tokenizer);
         var configPath = Path.Combine(folder, "config.json");
         var config = T5Config.Load(configPath);

@@ -1,0 +1,121 @@
+using Jano.Core.Packages;
+using Jano.Export.Encoders.Clip;
+using Jano.Export.Encoders.T5;
+using Jano.Export.PixArt;
+using Jano.Export.Sd3;
+using Jano.Export.Vae;
+
+namespace Jano.Export.Pipelines;
+
+/// <summary>
+/// A diffusers StableDiffusion3Pipeline folder → one package: the SD3 transformer's stages for
+/// 77 + T caption rows, CLIP-L and CLIP-G (graphs and tokenizer files, penultimate states), T5 when the
+/// pipeline has text_encoder_3 (T = 256, diffusers' max_sequence_length default; without T5, T = 77 zero
+/// rows as diffusers makes them), the 16-channel AutoencoderKL decoder and the FlowMatch scheduler
+/// config. Components are checked against each other before anything is written; a failure leaves no
+/// package behind.
+/// </summary>
+public static class Sd3PipelineExporter
+{
+    public const string ClassName = "StableDiffusion3Pipeline";
+    /// <summary>diffusers' tokenizer_max_length (CLIP) and max_sequence_length default (T5).</summary>
+    public const int ClipTokens = 77, T5Tokens = 256;
+
+    public static ModelManifest Export(string root, string output, ExportOptions? options = null)
+    {
+        options ??= new ExportOptions();
+        var index = PipelineIndex.Load(root);
+        if (index.ClassName != ClassName)
+            throw new ExportException($"{index.Path}: field '_class_name' is '{index.ClassName}'; this exporter knows: {ClassName}");
+        index.Require("transformer", Sd3Config.ClassName);
+        index.Require("text_encoder", ClipTextConfig.TextModelWithProjection);
+        index.Require("text_encoder_2", ClipTextConfig.TextModelWithProjection);
+        index.Require("tokenizer", "CLIPTokenizer", "CLIPTokenizerFast");
+        index.Require("tokenizer_2", "CLIPTokenizer", "CLIPTokenizerFast");
+        index.Require("vae", "AutoencoderKL");
+        index.Require("scheduler", "FlowMatchEulerDiscreteScheduler");
+        var hasT5 = index.ClassOf("text_encoder_3") is not null;
+        if (hasT5)
+        {
+            index.Require("text_encoder_3", "T5EncoderModel");
+            index.Require("tokenizer_3", "T5Tokenizer", "T5TokenizerFast");
+        }
+
+        // Everything checked before the package folder exists: a failure leaves nothing behind.
+        var transformerFolder = index.FolderOf("transformer");
+        var transformerConfig = Path.Combine(transformerFolder, "config.json");
+        var (config, weights) = Sd3Exporter.Load(transformerFolder);
+        var clipL = ClipConfig(index, "text_encoder");
+        var clipG = ClipConfig(index, "text_encoder_2");
+        if (clipL.HiddenSize + clipG.HiddenSize > config.JointAttentionDim)
+            throw new ExportException($"{transformerConfig}: field 'joint_attention_dim' is {config.JointAttentionDim}, less than the CLIP widths {clipL.HiddenSize} + {clipG.HiddenSize} (text_encoder, text_encoder_2: 'hidden_size')");
+        if (clipL.ProjectionDim + clipG.ProjectionDim != config.PooledProjectionDim)
+            throw new ExportException($"{transformerConfig}: field 'pooled_projection_dim' is {config.PooledProjectionDim}, but the CLIP projections give {clipL.ProjectionDim} + {clipG.ProjectionDim} (text_encoder, text_encoder_2: 'projection_dim')");
+        if (hasT5)
+        {
+            var t5Path = Path.Combine(index.FolderOf("text_encoder_3"), "config.json");
+            var t5 = T5Config.Load(t5Path);
+            if (t5.DModel != config.JointAttentionDim)
+                throw new ExportException($"{t5Path}: field 'd_model' is {t5.DModel}, but the transformer's 'joint_attention_dim' is {config.JointAttentionDim} ({transformerConfig})");
+        }
+        var vaeConfigPath = Path.Combine(index.FolderOf("vae"), "config.json");
+        var vae = AutoencoderKlConfig.Load(vaeConfigPath);
+        if (vae.LatentChannels != config.InChannels)
+            throw new ExportException($"{vaeConfigPath}: field 'latent_channels' is {vae.LatentChannels}, but the transformer takes {config.InChannels}-channel latents ({transformerConfig}: 'in_channels')");
+        var scheduler = SchedulerConfigReader.Resolve(transformerFolder, options, learnedSigma: false, options.Log);
+
+        using var package = new PackageFolder(output);
+        var textTokens = ClipTokens + (hasT5 ? T5Tokens : ClipTokens);
+        var transformer = Sd3Exporter.WriteTransformer(config, weights, textTokens, package, options);
+        var compute = T5Exporter.ComputeType(options.DType);
+        var encoders = new List<TextEncoderComponent>
+        {
+            WriteClip(index, "text_encoder", "tokenizer", package, compute, options),
+            WriteClip(index, "text_encoder_2", "tokenizer_2", package, compute, options),
+        };
+        if (hasT5)
+            encoders.Add(T5Exporter.Export(index.FolderOf("text_encoder_3"), package.WorkPath, new T5ExportOptions
+            {
+                DType = options.DType, MaxTokens = T5Tokens, Log = options.Log, Name = "text_encoder_3", FilePrefix = "text_encoder_3",
+                SentencePiece = Path.Combine(index.FolderOf("tokenizer_3"), T5Exporter.SentencePieceFile),
+            }));
+        var decoder = AutoencoderKlExporter.Export(index.FolderOf("vae"), package.File("vae_decoder.onnx"),
+            new DecoderExportOptions { DType = options.DType, Log = options.Log });
+        return PixArtExporter.Complete(package, output, transformer, encoders, decoder, scheduler, options);
+    }
+
+    private static ClipTextConfig ClipConfig(PipelineIndex index, string component)
+    {
+        var path = Path.Combine(index.FolderOf(component), "config.json");
+        if (!File.Exists(path)) throw new ExportException($"{index.FolderOf(component)}: no config.json (a transformers CLIP text encoder folder is expected)");
+        var config = ClipTextConfig.Load(path);
+        if (!config.WithProjection || config.ProjectionDim <= 0)
+            throw new ExportException($"{path}: field 'architectures' must be {ClipTextConfig.TextModelWithProjection} with a positive 'projection_dim' (SD3 pools text_embeds)");
+        return config;
+    }
+
+    private static TextEncoderComponent WriteClip(PipelineIndex index, string component, string tokenizer, PackageFolder package, Onnx.OnnxElementType compute, ExportOptions options)
+    {
+        options.Log?.Invoke($"writing {component}.onnx");
+        var export = ClipTextExporter.Export(index.FolderOf(component), package.File($"{component}.onnx"), compute);
+        var files = new List<string>();
+        foreach (var name in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
+        {
+            var source = Path.Combine(index.FolderOf(tokenizer), name);
+            if (!File.Exists(source))
+            {
+                if (name == "tokenizer_config.json") continue; // optional: CLIP's defaults
+                throw new ExportException($"{index.FolderOf(tokenizer)}: no {name} (a CLIP tokenizer folder has vocab.json and merges.txt)");
+            }
+            var target = $"{tokenizer}/{name}";
+            Directory.CreateDirectory(Path.GetDirectoryName(package.File(target))!);
+            File.Copy(source, package.File(target), overwrite: true);
+            files.Add(target);
+        }
+        return new TextEncoderComponent
+        {
+            Kind = TextEncoderComponent.Clip, Name = component, HiddenSize = export.Config.HiddenSize, MaxTokens = ClipTokens,
+            Outputs = ["states", "pooled"], Graph = $"{component}.onnx", Tokenizer = files, States = TextEncoderComponent.PenultimateStates,
+        };
+    }
+}

@@ -1,0 +1,129 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jano.Core.IO;
+using Jano.Export.Encoders.Clip;
+using Jano.Export.Encoders.T5;
+using Jano.Export.Sd3;
+using Jano.Export.Vae;
+
+namespace Jano.Export.Pipelines;
+
+/// <summary>
+/// A tiny random StableDiffusion3Pipeline folder in diffusers' layout (model_index.json, transformer/,
+/// text_encoder/ + tokenizer/ (CLIP-L), text_encoder_2/ + tokenizer_2/ (CLIP-G), text_encoder_3/ +
+/// tokenizer_3/ (T5), vae/ (16 latent channels, SD3's scaling and shift, no quant convs), scheduler/
+/// (FlowMatch, shift 3)), for tests and demos of `jano export --pipeline`: SD3's wiring at tiny widths
+/// (joint width = CLIP-L + CLIP-G widths = T5's d_model; pooled = the two projections). The CLIP
+/// tokenizers are the committed reduced vocabulary, the T5 one the tiny SentencePiece model.
+/// </summary>
+public static class Sd3RandomPipeline
+{
+    public const string Name = "sd3";
+    private const int ClipLWidth = 16, ClipGWidth = 24, JointWidth = ClipLWidth + ClipGWidth, ProjectionL = 8, ProjectionG = 12, T5Pieces = 300;
+
+    public static void Write(string outputFolder, int seed)
+    {
+        if (File.Exists(outputFolder)) throw new ExportException($"{outputFolder}: the output path is a file, not a folder");
+        if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
+            throw new ExportException($"{outputFolder}: the output folder exists and is not empty; choose a new one");
+        Directory.CreateDirectory(outputFolder);
+
+        var transformer = new JsonObject
+        {
+            ["_class_name"] = Sd3Config.ClassName, ["sample_size"] = 8, ["patch_size"] = 2, ["in_channels"] = 16, ["out_channels"] = 16,
+            ["num_layers"] = 2, ["num_attention_heads"] = 2, ["attention_head_dim"] = 8, ["joint_attention_dim"] = JointWidth,
+            ["caption_projection_dim"] = 16, ["pooled_projection_dim"] = ProjectionL + ProjectionG, ["pos_embed_max_size"] = 16,
+            ["dual_attention_layers"] = new JsonArray(), ["qk_norm"] = null,
+        };
+        WriteTransformer(transformer, Path.Combine(outputFolder, "transformer"), seed);
+        var vocab = ReadResource("vocab.json");
+        var ids = JsonNode.Parse(vocab)!.AsObject();
+        int Id(string token) => ids[token]!.GetValue<int>();
+        ClipTextConfig Clip(int width, int projection) => new()
+        {
+            // The reduced vocabulary keeps CLIP's own ids (up to 49407): the embedding spans them.
+            VocabSize = ids.Select(p => p.Value!.GetValue<int>()).Max() + 1, HiddenSize = width, IntermediateSize = 2 * width, NumLayers = 2, NumHeads = 2, MaxPositions = 77,
+            Activation = ClipActivation.Gelu, LayerNormEps = 1e-5f, ProjectionDim = projection, WithProjection = true,
+            BosTokenId = Id("<|startoftext|>"), EosTokenId = Id("<|endoftext|>"), PadTokenId = Id("<|endoftext|>"),
+        };
+        ClipRandomCheckpoint.Write(Clip(ClipLWidth, ProjectionL), Path.Combine(outputFolder, "text_encoder"), seed + 1);
+        ClipRandomCheckpoint.Write(Clip(ClipGWidth, ProjectionG), Path.Combine(outputFolder, "text_encoder_2"), seed + 2);
+        foreach (var tokenizer in new[] { "tokenizer", "tokenizer_2" })
+            foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
+                CopyResource($"Jano.Export.tiny-clip.{file}", Path.Combine(outputFolder, tokenizer, file));
+        T5RandomCheckpoint.Write(T5RandomCheckpoint.ConfigJson(dModel: JointWidth, vocab: T5Pieces), Path.Combine(outputFolder, "text_encoder_3"), seed + 3);
+        CopyResource("Jano.Export.tiny-t5-spiece.model", Path.Combine(outputFolder, "tokenizer_3", T5Exporter.SentencePieceFile));
+        AutoencoderKlRandomCheckpoint.Write(AutoencoderKlRandomCheckpoint.Config([8, 8, 16, 16], layersPerBlock: 1, latentChannels: 16, groups: 4,
+            scaling: 1.5305, shift: 0.0609, postQuantConv: false), Path.Combine(outputFolder, "vae"), seed + 4);
+        Json(Path.Combine(outputFolder, "scheduler", "scheduler_config.json"), new JsonObject
+        {
+            ["_class_name"] = "FlowMatchEulerDiscreteScheduler", ["num_train_timesteps"] = 1000, ["shift"] = 3.0,
+        });
+        Json(Path.Combine(outputFolder, PipelineIndex.FileName), new JsonObject
+        {
+            ["_class_name"] = Sd3PipelineExporter.ClassName,
+            ["scheduler"] = new JsonArray("diffusers", "FlowMatchEulerDiscreteScheduler"),
+            ["text_encoder"] = new JsonArray("transformers", ClipTextConfig.TextModelWithProjection),
+            ["text_encoder_2"] = new JsonArray("transformers", ClipTextConfig.TextModelWithProjection),
+            ["text_encoder_3"] = new JsonArray("transformers", "T5EncoderModel"),
+            ["tokenizer"] = new JsonArray("transformers", "CLIPTokenizer"),
+            ["tokenizer_2"] = new JsonArray("transformers", "CLIPTokenizer"),
+            ["tokenizer_3"] = new JsonArray("transformers", "T5TokenizerFast"),
+            ["transformer"] = new JsonArray("diffusers", Sd3Config.ClassName),
+            ["vae"] = new JsonArray("diffusers", "AutoencoderKL"),
+        });
+    }
+
+    /// <summary>
+    /// Random SD3 transformer weights: the tensors the exporter's loader asks for, each N(0, 1/fan_in)
+    /// (1-D: 0.02·N around 0, norm scales around 1), so activations keep unit scale.
+    /// </summary>
+    private static void WriteTransformer(JsonObject configJson, string folder, int seed)
+    {
+        var configPath = Path.Combine(folder, "config.json");
+        var config = Sd3Config.Parse(configJson, configPath);
+        var random = new Random(seed);
+        var tensors = new List<SafetensorsTensor>();
+        Sd3Weights.Load(config, (key, shape) =>
+        {
+            var count = shape.Aggregate(1L, (a, b) => a * b);
+            var data = new float[count];
+            var fanIn = shape.Length > 1 ? shape.Skip(1).Aggregate(1L, (a, b) => a * b) : 0;
+            var isScale = shape.Length == 1 && key.EndsWith("weight", StringComparison.Ordinal);
+            var std = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0.02;
+            for (long i = 0; i < count; i++) data[i] = (float)((isScale ? 1 : 0) + std * Gaussian(random));
+            tensors.Add(SafetensorsTensor.FromFloat32(key, shape, data));
+            return data;
+        });
+        Directory.CreateDirectory(folder);
+        SafetensorsWriter.Write(Path.Combine(folder, "diffusion_pytorch_model.safetensors"), tensors);
+        AtomicFile.WriteAllText(configPath, configJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private static string ReadResource(string file)
+    {
+        using var reader = new StreamReader(Open($"Jano.Export.tiny-clip.{file}"));
+        return reader.ReadToEnd();
+    }
+
+    private static Stream Open(string resource) => Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+        ?? throw new InvalidOperationException($"resource {resource} is missing from {typeof(Sd3RandomPipeline).Assembly.GetName().Name}");
+
+    private static void CopyResource(string resource, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var source = Open(resource);
+        using var target = File.Create(path);
+        source.CopyTo(target);
+    }
+
+    private static void Json(string path, JsonObject value)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AtomicFile.WriteAllText(path, value.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
