@@ -144,22 +144,7 @@ public sealed class Sd3Program : IBlockProgram
         return new StepRuns(embed, pre, post, final) { Cond = cond };
     }
 
-    private static float[] LoadPositions(ModelPackage package)
-    {
-        var m = package.Manifest;
-        var table = m.Transformer.Tables.FirstOrDefault(t => t.Name == Sd3Stages.PositionsTable)
-            ?? throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: field 'components.transformer.tables' has no '{Sd3Stages.PositionsTable}' table, which the SD3 embedding adds");
-        var path = package.PathOf(table.File);
-        int tokens = m.Geometry.Tokens, width = m.Dims.HiddenSize;
-        if (table.Width != width || table.Rows != TokenTable.ImageRows)
-            throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: table '{table.Name}' must have width {width} and rows '{TokenTable.ImageRows}', found {table.Width} and '{table.Rows}'");
-        using var file = SafetensorsFile.Open(path);
-        if (!file.Contains(table.Tensor)) throw new ModelPackageException($"{path}: no tensor '{table.Tensor}'");
-        var entry = file.Get(table.Tensor);
-        if (entry.Shape.Length != 2 || entry.Shape[0] != tokens || entry.Shape[1] != width)
-            throw new ModelPackageException($"{path}: tensor '{table.Tensor}' has shape [{string.Join(", ", entry.Shape)}], expected [{tokens}, {width}]");
-        return file.ReadAsFloat32(table.Tensor);
-    }
+    private static float[] LoadPositions(ModelPackage package) => PackageTables.LoadImageRows(package, Sd3Stages.PositionsTable, "the SD3 embedding");
 
     public void Dispose()
     {
