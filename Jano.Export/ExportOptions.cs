@@ -18,6 +18,9 @@ public sealed record ExportOptions
     public int? VaeScaleFactor { get; init; }
     /// <summary>Also write model.onnx, the whole transformer in one graph (the equivalence oracle, plain ONNX deployment).</summary>
     public bool WholeGraph { get; init; } = true;
+    /// <summary>Caption rows of a StableDiffusion3 pipeline exported without text encoders (all text
+    /// components null in model_index.json); null: 77 + 256 = 333. Refused for any other export.</summary>
+    public int? TextTokens { get; init; }
     /// <summary>Progress lines ("writing block_03.pre.onnx"); null for silence.</summary>
     public Action<string>? Log { get; init; }
 }

@@ -12,7 +12,11 @@ namespace Jano.Export.Pipelines;
 /// 77 + T caption rows, CLIP-L and CLIP-G (graphs and tokenizer files, penultimate states), T5 when the
 /// pipeline has text_encoder_3 (T = 256, diffusers' max_sequence_length default; without T5, T = 77 zero
 /// rows as diffusers makes them), the 16-channel AutoencoderKL decoder and the FlowMatch scheduler
-/// config. Components are checked against each other before anything is written; a failure leaves no
+/// config. A folder whose text components are all null in model_index.json (saved with
+/// text_encoder=None, tokenizer=None, … as diffusers allows) gives a package without text encoders,
+/// whose generations take their conditioning as states (GenerationRequest.PromptStates, with the pooled
+/// vector): its caption length is <see cref="ExportOptions.TextTokens"/>, by default 77 + 256 = 333 rows,
+/// what diffusers' encode_prompt makes with T5 at its max_sequence_length default. Components are checked against each other before anything is written; a failure leaves no
 /// package behind.
 /// </summary>
 public static class Sd3PipelineExporter
@@ -28,12 +32,18 @@ public static class Sd3PipelineExporter
         if (index.ClassName != ClassName)
             throw new ExportException($"{index.Path}: field '_class_name' is '{index.ClassName}'; this exporter knows: {ClassName}");
         index.Require("transformer", Sd3Config.ClassName);
+        index.Require("vae", "AutoencoderKL");
+        index.Require("scheduler", "FlowMatchEulerDiscreteScheduler");
+        var textComponents = new[] { "text_encoder", "tokenizer", "text_encoder_2", "tokenizer_2", "text_encoder_3", "tokenizer_3" };
+        var hasText = textComponents.Any(c => index.ClassOf(c) is not null);
+        if (!hasText)
+            return ExportWithoutText(index, output, options);
+        if (options.TextTokens is not null)
+            throw new ExportException($"{index.Path}: the caption length (--text-tokens) is only for a pipeline without text encoders; with CLIP it is {ClipTokens} + {T5Tokens} (with T5) or {ClipTokens} + {ClipTokens}");
         index.Require("text_encoder", ClipTextConfig.TextModelWithProjection);
         index.Require("text_encoder_2", ClipTextConfig.TextModelWithProjection);
         index.Require("tokenizer", "CLIPTokenizer", "CLIPTokenizerFast");
         index.Require("tokenizer_2", "CLIPTokenizer", "CLIPTokenizerFast");
-        index.Require("vae", "AutoencoderKL");
-        index.Require("scheduler", "FlowMatchEulerDiscreteScheduler");
         var hasT5 = index.ClassOf("text_encoder_3") is not null;
         if (hasT5)
         {
@@ -82,6 +92,29 @@ public static class Sd3PipelineExporter
         var decoder = AutoencoderKlExporter.Export(index.FolderOf("vae"), package.File("vae_decoder.onnx"),
             new DecoderExportOptions { DType = options.DType, Log = options.Log });
         return PixArtExporter.Complete(package, output, transformer, encoders, decoder, scheduler, options);
+    }
+
+    /// <summary>Transformer, VAE decoder and scheduler only: no text encoders, captions of
+    /// <see cref="ExportOptions.TextTokens"/> rows (default <see cref="ClipTokens"/> + <see cref="T5Tokens"/>).</summary>
+    private static ModelManifest ExportWithoutText(PipelineIndex index, string output, ExportOptions options)
+    {
+        var textTokens = options.TextTokens ?? ClipTokens + T5Tokens;
+        if (textTokens <= 0) throw new ExportException($"the caption length (--text-tokens) must be positive, found {textTokens}");
+        var transformerFolder = index.FolderOf("transformer");
+        var transformerConfig = Path.Combine(transformerFolder, "config.json");
+        var (config, weights) = Sd3Exporter.Load(transformerFolder);
+        var vaeConfigPath = Path.Combine(index.FolderOf("vae"), "config.json");
+        var vae = AutoencoderKlConfig.Load(vaeConfigPath);
+        if (vae.LatentChannels != config.InChannels)
+            throw new ExportException($"{vaeConfigPath}: field 'latent_channels' is {vae.LatentChannels}, but the transformer takes {config.InChannels}-channel latents ({transformerConfig}: 'in_channels')");
+        var scheduler = SchedulerConfigReader.Resolve(transformerFolder, options, learnedSigma: false, options.Log);
+        options.Log?.Invoke($"{index.Path}: no text encoders (all text components null): the package takes conditioning as states, {textTokens} caption rows");
+
+        using var package = new PackageFolder(output);
+        var transformer = Sd3Exporter.WriteTransformer(config, weights, textTokens, package, options);
+        var decoder = AutoencoderKlExporter.Export(index.FolderOf("vae"), package.File("vae_decoder.onnx"),
+            new DecoderExportOptions { DType = options.DType, Log = options.Log });
+        return PixArtExporter.Complete(package, output, transformer, [], decoder, scheduler, options);
     }
 
     private static ClipTextConfig ClipConfig(PipelineIndex index, string component)

@@ -7,7 +7,7 @@ namespace Jano.Cli;
 public sealed class ExportCommand : ICommand
 {
     public string Name => "export";
-    public string Usage => "jano export (--checkpoint DIR | --pipeline DIR) --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--no-whole-graph]";
+    public string Usage => "jano export (--checkpoint DIR | --pipeline DIR) --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--text-tokens N] [--no-whole-graph]";
     public IReadOnlySet<string> Switches => new HashSet<string> { "no-whole-graph" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -31,13 +31,17 @@ public sealed class ExportCommand : ICommand
                 "fp16" or "float16" => "float16",
                 var other => throw new UsageException($"--dtype: '{other}' is not fp32 or fp16"),
             },
+            TextTokens = args.Int("text-tokens"),
             Size = args.String("size") is { } size ? SizeOption.Parse("--size", size, widthFirst: false) : null,
             WholeGraph = !args.Switch("no-whole-graph"),
             Log = stdout.WriteLine,
         };
         args.EnsureAllUsed();
+        var sd3 = pipeline is not null && PipelineIndex.Load(pipeline).ClassName == Sd3PipelineExporter.ClassName; // by model_index.json's _class_name
+        if (options.TextTokens is not null && !sd3)
+            throw new UsageException("--text-tokens is for --pipeline with a StableDiffusion3 folder without text encoders (its caption length; default 333)");
         var manifest = pipeline is null ? PixArtExporter.Export(checkpoint!, output, options)
-            : PipelineIndex.Load(pipeline).ClassName == Sd3PipelineExporter.ClassName ? Sd3PipelineExporter.Export(pipeline, output, options) // by model_index.json's _class_name
+            : sd3 ? Sd3PipelineExporter.Export(pipeline, output, options)
             : PixArtPipelineExporter.Export(pipeline, output, options);
         stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Geometry.Describe()} latent, {manifest.Geometry.Tokens} tokens, {manifest.Files.Count} files");
         return 0;
