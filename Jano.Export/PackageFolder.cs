@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Jano.Core.Packages;
+using Jano.Core.Stages;
 
 namespace Jano.Export;
 
@@ -30,6 +31,21 @@ public sealed class PackageFolder : IDisposable
     public string WorkPath { get; }
 
     public string File(string relative) => Path.Combine(WorkPath, relative);
+
+    /// <summary>Writes one stage graph and returns its manifest entry (the role's names from Jano.Core).</summary>
+    public StageGraph SaveStage(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build, Action<string>? log)
+    {
+        log?.Invoke($"writing {file}");
+        Onnx.OnnxModelWriter.Save(build(), File(file));
+        return StageGraph.Of(file, signature);
+    }
+
+    /// <summary>Writes a per-token table of image rows [tokens, width] (tensor "pos_embed") and returns its manifest entry.</summary>
+    public TokenTable SaveImageRowTable(string name, string file, float[] rows, int tokens, int width)
+    {
+        Jano.Core.IO.SafetensorsWriter.Write(File(file), [Jano.Core.IO.SafetensorsTensor.FromFloat32("pos_embed", [tokens, width], rows)]);
+        return new TokenTable { Name = name, File = file, Tensor = "pos_embed", Width = width };
+    }
 
     /// <summary>Hashes every file written so far (relative paths, sorted) for the manifest.</summary>
     public List<PackageFile> Describe()

@@ -119,12 +119,7 @@ public static class PixArtExporter
         // diffusers' base size is the config's grid; another input size interpolates the table from it.
         var positions = SinCosPositions2D.Table(config.HiddenSize, geometry.GridHeight, geometry.GridWidth, config.SampleSize / config.PatchSize, config.InterpolationScale);
 
-        StageGraph Save(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build)
-        {
-            log?.Invoke($"writing {file}");
-            OnnxModelWriter.Save(build(), package.File(file));
-            return StageGraph.Of(file, signature);
-        }
+        StageGraph Save(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build) => package.SaveStage(file, signature, build, log);
 
         var embed = Save("embed.onnx", PixArtStages.Embed, graphs.Embed);
         var cond = Save("cond.onnx", PixArtStages.CondFor(config.UseAdditionalConditions), graphs.Cond);
@@ -143,9 +138,7 @@ public static class PixArtExporter
         var final = Save("final.onnx", PixArtStages.Final, graphs.Final);
         var attention = Save("attention.onnx", StageRoles.AttentionGraph, graphs.Attention);
         var model = options.WholeGraph ? Save("model.onnx", PixArtStages.ModelFor(config.UseAdditionalConditions), () => graphs.Model(positions)) : null;
-        const string positionsFile = "positions.safetensors";
-        SafetensorsWriter.Write(package.File(positionsFile),
-            [SafetensorsTensor.FromFloat32("pos_embed", [geometry.Tokens, config.HiddenSize], positions)]);
+        var positionsTable = package.SaveImageRowTable(PixArtStages.PositionsTable, "positions.safetensors", positions, geometry.Tokens, config.HiddenSize);
 
         var component = new TransformerComponent
         {
@@ -166,7 +159,7 @@ public static class PixArtExporter
             {
                 Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
             },
-            Tables = [new TokenTable { Name = PixArtStages.PositionsTable, File = positionsFile, Tensor = "pos_embed", Width = config.HiddenSize }],
+            Tables = [positionsTable],
             Positions = new PositionGenerator(PositionGenerator.SinCos2D, config.SampleSize / config.PatchSize, config.InterpolationScale),
             MicroConditions = config.UseAdditionalConditions ? new MicroConditions(options.VaeScaleFactor ?? 1) : null,
         };

@@ -70,12 +70,7 @@ public static class Sd3Exporter
             throw new ExportException($"default Jano preset '{defaultPreset}' is not one of the package's presets ({string.Join(", ", presets.Keys)})");
         var graphs = new Sd3StageGraphs(config, weights, textTokens, compute);
 
-        StageGraph Save(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build)
-        {
-            options.Log?.Invoke($"writing {file}");
-            OnnxModelWriter.Save(build(), package.File(file));
-            return StageGraph.Of(file, signature);
-        }
+        StageGraph Save(string file, StageSignature signature, Func<Onnx.Proto.ModelProto> build) => package.SaveStage(file, signature, build, options.Log);
 
         var embed = Save("embed.onnx", Sd3Stages.Embed, graphs.Embed);
         var cond = Save("cond.onnx", Sd3Stages.Cond, graphs.Cond);
@@ -98,9 +93,7 @@ public static class Sd3Exporter
             : null;
         // The position rows of this size: the centre crop of the checkpoint's table, as diffusers crops it.
         var positions = weights.CroppedPositions(config.PosEmbedMaxSize, geometry.GridHeight, geometry.GridWidth, config.HiddenSize);
-        const string positionsFile = "positions.safetensors";
-        SafetensorsWriter.Write(package.File(positionsFile),
-            [SafetensorsTensor.FromFloat32("pos_embed", [geometry.Tokens, config.HiddenSize], positions)]);
+        var positionsTable = package.SaveImageRowTable(Sd3Stages.PositionsTable, "positions.safetensors", positions, geometry.Tokens, config.HiddenSize);
 
         var component = new TransformerComponent
         {
@@ -121,7 +114,7 @@ public static class Sd3Exporter
             {
                 Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
             },
-            Tables = [new TokenTable { Name = Sd3Stages.PositionsTable, File = positionsFile, Tensor = "pos_embed", Width = config.HiddenSize }],
+            Tables = [positionsTable],
         };
         return new PixArtExporter.TransformerExport(component, presets, defaultPreset);
     }
