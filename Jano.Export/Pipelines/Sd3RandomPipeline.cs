@@ -77,8 +77,11 @@ public static class Sd3RandomPipeline
 
     /// <summary>
     /// Random SD3 transformer weights: the tensors the exporter's loader asks for, each N(0, 1/fan_in)
-    /// (1-D: 0.02·N around 0, norm scales around 1), so activations keep unit scale.
+    /// (1-D: 0.02·N around 0, norm scales around 1), so activations keep unit scale; the position table
+    /// is diffusers' sin-cos one, so the package runs at any size the table covers.
     /// </summary>
+    private const string PositionTable = "pos_embed.pos_embed";
+
     private static void WriteTransformer(JsonObject configJson, string folder, int seed)
     {
         var configPath = Path.Combine(folder, "config.json");
@@ -93,6 +96,9 @@ public static class Sd3RandomPipeline
             var isScale = shape.Length == 1 && key.EndsWith("weight", StringComparison.Ordinal);
             var std = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0.02;
             for (long i = 0; i < count; i++) data[i] = (float)((isScale ? 1 : 0) + std * Gaussian(random));
+            // The position table is a buffer diffusers computes, not a parameter (drawn above all the same,
+            // so the other tensors keep their values).
+            if (key == PositionTable) data = Sd3PositionGenerator.Table(config);
             tensors.Add(SafetensorsTensor.FromFloat32(key, shape, data));
             return data;
         });

@@ -30,6 +30,8 @@ public sealed record Sd3Config
     public int MlpHidden => 4 * HiddenSize;
     public int PatchInputWidth => PatchSize * PatchSize * InChannels;
     public int PatchOutputWidth => PatchSize * PatchSize * OutChannels;
+    /// <summary>diffusers' PatchEmbed base_size: the patch grid of the config's sample size.</summary>
+    public int BaseGrid => SampleSize / PatchSize;
 
     public static Sd3Config Load(string path) => Parse(ConfigReader.LoadObject(path), path);
 
@@ -68,6 +70,9 @@ public sealed record Sd3Config
         if (joint <= 0) throw reader.Error("joint_attention_dim", "must be positive");
         if (pooled <= 0) throw reader.Error("pooled_projection_dim", "must be positive");
         if (maxSize <= 0) throw reader.Error("pos_embed_max_size", "must be positive");
+        // diffusers crops the table for the config's own size too (the pipeline's default size): that grid must fit.
+        if (maxSize < sample / patch)
+            throw reader.Error("pos_embed_max_size", $"is {maxSize}, smaller than the patch grid of the config's own size (sample_size {sample} / patch_size {patch} = {sample / patch})");
 
         return new Sd3Config
         {

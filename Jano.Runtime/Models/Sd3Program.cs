@@ -19,6 +19,7 @@ namespace Jano.Runtime.Models;
 /// </summary>
 public sealed class Sd3Program : IBlockProgram
 {
+    private readonly ModelPackage _package;
     private readonly StageSessions _sessions;
     private readonly InferenceSession _embed, _cond, _context, _final;
     private readonly InferenceSession[] _pre, _post;
@@ -29,6 +30,7 @@ public sealed class Sd3Program : IBlockProgram
 
     public Sd3Program(ModelPackage package, OrtSessionFactory factory)
     {
+        _package = package;
         var m = package.Manifest;
         var s = m.Stages;
         _dims = m.Dims;
@@ -71,12 +73,23 @@ public sealed class Sd3Program : IBlockProgram
     public EngineShape ShapeFor(LatentGeometry g) =>
         new(L, g.Tokens, _dims.HiddenSize, _dims.Heads, _dims.HeadDim, _dims.Depth, g.PatchInputWidth, g.PatchOutputWidth);
 
-    /// <summary>The package's cropped position rows; another size would need the checkpoint's whole table, which the package does not keep.</summary>
+    /// <summary>
+    /// The position rows: the package's file (the checkpoint's own crop) at its size; for another, the
+    /// centre crop of diffusers' sin-cos table computed from the manifest's generator. A package without
+    /// one (its checkpoint's table was trained) runs at its exported size only.
+    /// </summary>
     public IReadOnlyList<TokenTableData> TablesFor(LatentGeometry g)
     {
+        var positions = _positions;
         if (g.Height != Geometry.Height || g.Width != Geometry.Width)
-            throw new ModelPackageException($"this SD3 package runs at {Geometry.Describe()} latent pixels only, not {g.Describe()}; re-export it with --size");
-        return [new TokenTableData(Sd3Stages.PositionsTable, _positions, _dims.HiddenSize, IncludesPrefix: false)];
+        {
+            var generator = _package.Manifest.Transformer.Positions
+                ?? throw new ModelPackageException($"{_package.PathOf(ModelManifest.FileName)}: this SD3 package runs at {Geometry.Describe()} latent pixels only, not {g.Describe()} (its checkpoint's position table is not diffusers' sin-cos one, so there is no 'components.transformer.positions'); re-export it with --size");
+            if (generator.GridProblem(g.GridHeight, g.GridWidth) is { } problem)
+                throw new ArgumentException($"latent size {g.Describe()}: {problem}");
+            positions = SinCosPositions2D.CentreCrop(_dims.HiddenSize, generator.MaxSize!.Value, generator.BaseSize, (float)generator.InterpolationScale, g.GridHeight, g.GridWidth);
+        }
+        return [new TokenTableData(Sd3Stages.PositionsTable, positions, _dims.HiddenSize, IncludesPrefix: false)];
     }
 
     /// <summary>No shared conditioning run: temb needs each batch's pooled text, so it is bound per batch in <see cref="Bind"/>.</summary>

@@ -81,6 +81,30 @@ public sealed class PipelineCommandTests
         }
     }
 
+    /// <summary>
+    /// SD3 has no aspect-ratio bins: as diffusers' StableDiffusion3Pipeline, a package generates the size
+    /// asked, a multiple of vae_scale_factor · patch_size (8 · 2), whose patch grid fits pos_embed_max_size
+    /// (16 patches: 256 pixels a side).
+    /// </summary>
+    [Test]
+    public void AnSd3PackageGeneratesAnotherSizeAndRefusesSizesItCannotMake()
+    {
+        var root = RandomPipeline("sd3", "sd3-sizes-root");
+        var package = Out("sd3-sizes-package");
+        Assert.That(CliRunner.Run("export", "--pipeline", root, "--out", package).Code, Is.EqualTo(0));
+        var png = Out("sd3-96x48.png");
+        var r = CliRunner.Run("generate", "a red bicycle", "--model", package, "--size", "96x48", "--steps", "2", "--dense", "--out", png, "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Err, Does.Not.Contain("snapped"), "no bins");
+        using (var image = Image.Load<Rgb24>(png))
+            Assert.That((image.Width, image.Height), Is.EqualTo((96, 48)), "the size asked, not the package's 64x64");
+        AssertOneLineError(CliRunner.Run("generate", "a bicycle", "--model", package, "--size", "272x64", "--out", Out("wide.png")),
+            "--size", "272x64", "4×17", "16×16", "pos_embed_max_size", "at most 256 pixels");
+        AssertOneLineError(CliRunner.Run("generate", "a bicycle", "--model", package, "--size", "72x64", "--out", Out("odd.png")),
+            "--size", "72x64", "multiples of 16");
+        Assert.That(File.Exists(Out("wide.png")) || File.Exists(Out("odd.png")), Is.False, "nothing written");
+    }
+
     [Test]
     public void ASizeThatIsNotAWholeNumberOfVaePatchesIsRefusedInOneLine()
     {
