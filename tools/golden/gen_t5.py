@@ -108,7 +108,7 @@ def buckets_used(model, length):
 
 
 def main():
-    print(f"t5: transformers {transformers_version()} from {os.path.relpath(hf_transformers.SOURCE, REPO_ROOT)}")
+    print(f"t5: transformers {hf_transformers.transformers.__version__} from {os.path.relpath(hf_transformers.SOURCE, REPO_ROOT)}")
     tokenizer = T5Tokenizer(vocab_file=SPIECE)
     enc = tokenizer(PROMPTS, padding="max_length", max_length=MAX_LENGTH, truncation=True, return_tensors="pt")
     ids, mask = enc.input_ids, enc.attention_mask
@@ -145,11 +145,6 @@ def main():
           {"input_ids": ids, "attention_mask": mask, "last_hidden_state": out, "last_hidden_state_unmasked": unmasked}, meta)
     print(f"  t5: tokens per prompt {mask.sum(1).tolist()}, buckets {len(used)} of {CONFIG['relative_attention_num_buckets']}, "
           f"output rms {out.pow(2).mean().sqrt():.4f}")
-
-
-def transformers_version():
-    import transformers
-    return transformers.__version__
 
 
 if __name__ == "__main__":
