@@ -81,6 +81,26 @@ public sealed class Sd3EngineGoldenTests
         }
     }
 
+    [TestCase("joint", "block 0 pre")]
+    [TestCase("joint-last", "block 0 is of kind 'joint-last'")]
+    public void ADualBlockDeclaredWithAnotherKindIsRefusedNamingTheBlock(string kind, string problem)
+    {
+        using var f = Open("sd3/sd35_dual", "io.safetensors");
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "package");
+        Sd3Exporter.Export(GoldenFixtures.PathOf("sd3/sd35_dual"), path, f.L, new ExportOptions { Sampler = "flow-euler", Size = (f.H, f.W), WholeGraph = false });
+        var manifestPath = Path.Combine(path, ModelManifest.FileName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        var block = manifest["components"]!["transformer"]!["stages"]!["blocks"]![0]!;
+        Assert.That(block["kind"]!.GetValue<string>(), Is.EqualTo("joint-dual"));
+        block["kind"] = kind;
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        var package = ModelPackage.Open(path);
+        var e = Assert.Throws<ModelPackageException>(() => BlockPrograms.Create(package, new OrtSessionFactory(new RuntimeOptions { Threads = 1 })).Dispose());
+        TestContext.Out.WriteLine(e!.Message);
+        Assert.That(e.Message, Does.Contain(problem));
+    }
+
     private static int[] Permutation(int n, int seed)
     {
         var order = Enumerable.Range(0, n).ToArray();
