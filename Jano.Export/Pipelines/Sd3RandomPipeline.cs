@@ -16,14 +16,24 @@ namespace Jano.Export.Pipelines;
 /// (FlowMatch, shift 3)), for tests and demos of `jano export --pipeline`: SD3's wiring at tiny widths
 /// (joint width = CLIP-L + CLIP-G widths = T5's d_model; pooled = the two projections). The CLIP
 /// tokenizers are the committed reduced vocabulary, the T5 one the tiny SentencePiece model.
+/// <c>sd35</c> is the same pipeline with an SD3.5-medium-shaped transformer: qk_norm rms_norm and the
+/// MMDiT-X second, image-only attention in the first layers (0 and 1 of 3; SD3.5 medium: 0 to 12 of 24).
 /// </summary>
 public static class Sd3RandomPipeline
 {
     public const string Name = "sd3";
+    public const string Sd35Name = "sd35";
+    public static readonly IReadOnlyList<string> Names = [Name, Sd35Name];
     private const int ClipLWidth = 16, ClipGWidth = 24, JointWidth = ClipLWidth + ClipGWidth, ProjectionL = 8, ProjectionG = 12, T5Pieces = 300;
 
-    public static void Write(string outputFolder, int seed)
+    public static void Write(string kind, string outputFolder, int seed)
     {
+        var sd35 = kind switch
+        {
+            Name => false,
+            Sd35Name => true,
+            _ => throw new ExportException($"--pipeline '{kind}' is not one this command writes ({string.Join(", ", Names)})"),
+        };
         if (File.Exists(outputFolder)) throw new ExportException($"{outputFolder}: the output path is a file, not a folder");
         if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
             throw new ExportException($"{outputFolder}: the output folder exists and is not empty; choose a new one");
@@ -32,9 +42,9 @@ public static class Sd3RandomPipeline
         var transformer = new JsonObject
         {
             ["_class_name"] = Sd3Config.ClassName, ["sample_size"] = 8, ["patch_size"] = 2, ["in_channels"] = 16, ["out_channels"] = 16,
-            ["num_layers"] = 2, ["num_attention_heads"] = 2, ["attention_head_dim"] = 8, ["joint_attention_dim"] = JointWidth,
+            ["num_layers"] = sd35 ? 3 : 2, ["num_attention_heads"] = 2, ["attention_head_dim"] = 8, ["joint_attention_dim"] = JointWidth,
             ["caption_projection_dim"] = 16, ["pooled_projection_dim"] = ProjectionL + ProjectionG, ["pos_embed_max_size"] = 16,
-            ["dual_attention_layers"] = new JsonArray(), ["qk_norm"] = null,
+            ["dual_attention_layers"] = sd35 ? new JsonArray(0, 1) : new JsonArray(), ["qk_norm"] = sd35 ? "rms_norm" : null,
         };
         WriteTransformer(transformer, Path.Combine(outputFolder, "transformer"), seed);
         var vocab = ReadResource("vocab.json");

@@ -92,11 +92,12 @@ public static class Sd3Exporter
         for (var i = 0; i < config.NumLayers; i++)
         {
             var layer = i;
+            var kind = Sd3Stages.KindOf(i, config.NumLayers, config.IsDual(i));
             blocks.Add(new BlockStages
             {
-                Kind = i == config.NumLayers - 1 ? BlockKind.JointLast : BlockKind.Joint,
-                Pre = Save($"block_{i:D2}.pre.onnx", Sd3Stages.Pre, () => graphs.Pre(layer)),
-                Post = Save($"block_{i:D2}.post.onnx", Sd3Stages.Post, () => graphs.Post(layer)),
+                Kind = kind,
+                Pre = Save($"block_{i:D2}.pre.onnx", Sd3Stages.PreFor(kind), () => graphs.Pre(layer)),
+                Post = Save($"block_{i:D2}.post.onnx", Sd3Stages.PostFor(kind), () => graphs.Post(layer)),
             });
         }
         var final = Save("final.onnx", Sd3Stages.Final, graphs.Final);

@@ -15,7 +15,8 @@ namespace Jano.Runtime.Models;
 /// rows every step computes; joint blocks run one attention over [text; image] rows; the conditioning
 /// depends on the pooled text as well as the timestep, so it runs per batch (<see cref="StepRuns.Cond"/>)
 /// rather than once from Attach. L is the package's (geometry.prefixRows): every caption must have
-/// exactly L tokens, as diffusers' SD3 pipeline pads its prompts to a fixed length.
+/// exactly L tokens, as diffusers' SD3 pipeline pads its prompts to a fixed length. Joint-dual blocks
+/// (SD3.5's MMDiT-X) are flagged in the engine's shape, so the engine runs their image-only attention.
 /// </summary>
 public sealed class Sd3Program : IBlockProgram
 {
@@ -26,6 +27,8 @@ public sealed class Sd3Program : IBlockProgram
     private readonly ModelDims _dims;
     private readonly float[] _positions;
     private readonly int _pooledWidth;
+    /// <summary>Per block: a joint-dual block (SD3.5's MMDiT-X), whose pre also gives q2/k2/v2 and post takes attn2's output.</summary>
+    private readonly bool[] _imageAttention;
     private StepBuffer? _timestep;
 
     public Sd3Program(ModelPackage package, OrtSessionFactory factory)
@@ -45,13 +48,15 @@ public sealed class Sd3Program : IBlockProgram
             _context = _sessions.Load("context", s.Context, Sd3Stages.Context);
             _pre = new InferenceSession[_dims.Depth];
             _post = new InferenceSession[_dims.Depth];
+            _imageAttention = new bool[_dims.Depth];
             for (var i = 0; i < _dims.Depth; i++)
             {
-                var expected = i == _dims.Depth - 1 ? BlockKind.JointLast : BlockKind.Joint;
-                if (s.Blocks[i].Kind != expected)
-                    throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: block {i} is of kind '{s.Blocks[i].Kind}'; the SD3 program runs '{BlockKind.Joint}' blocks and a '{BlockKind.JointLast}' last block");
-                _pre[i] = _sessions.Load($"block {i} pre", s.Blocks[i].Pre, Sd3Stages.Pre);
-                _post[i] = _sessions.Load($"block {i} post", s.Blocks[i].Post, Sd3Stages.Post);
+                var kind = s.Blocks[i].Kind;
+                _imageAttention[i] = BlockKind.HasImageAttention(kind);
+                if (kind != Sd3Stages.KindOf(i, _dims.Depth, _imageAttention[i]))
+                    throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: block {i} is of kind '{kind}'; the SD3 program runs '{BlockKind.Joint}' or '{BlockKind.JointDual}' blocks and a '{BlockKind.JointLast}' or '{BlockKind.JointDualLast}' last block");
+                _pre[i] = _sessions.Load($"block {i} pre", s.Blocks[i].Pre, Sd3Stages.PreFor(kind));
+                _post[i] = _sessions.Load($"block {i} post", s.Blocks[i].Post, Sd3Stages.PostFor(kind));
             }
             _final = _sessions.Load("final", s.Final, Sd3Stages.Final);
             AttentionSession = _sessions.Load("attention", s.Attention, StageRoles.AttentionGraph);
@@ -71,7 +76,8 @@ public sealed class Sd3Program : IBlockProgram
     private int L => Geometry.PrefixRows;
 
     public EngineShape ShapeFor(LatentGeometry g) =>
-        new(L, g.Tokens, _dims.HiddenSize, _dims.Heads, _dims.HeadDim, _dims.Depth, g.PatchInputWidth, g.PatchOutputWidth);
+        new(L, g.Tokens, _dims.HiddenSize, _dims.Heads, _dims.HeadDim, _dims.Depth, g.PatchInputWidth, g.PatchOutputWidth,
+            _imageAttention.Contains(true) ? _imageAttention : null);
 
     /// <summary>
     /// The position rows: the package's file (the checkpoint's own crop) at its size; for another, the
@@ -144,12 +150,16 @@ public sealed class Sd3Program : IBlockProgram
         for (var i = 0; i < depth; i++)
         {
             var input = s.HiddenIn(i, e.Embedded);
-            pre[i] = new BoundRun(device, _pre[i], e.RunOptions,
-                [(N.Hidden, input.View(b, rows)), (N.Temb, temb)],
-                [(N.Q, s.Queries.View(b, rows)), (N.K, s.NewKeys.View(b, rows)), (N.V, s.NewValues.View(b, rows))]);
-            post[i] = new BoundRun(device, _post[i], e.RunOptions,
-                [(N.Hidden, input.View(b, rows)), (N.AttentionOut, s.AttentionOut.View(b, rows)), (N.Temb, temb)],
-                [(N.HiddenOut, s.HiddenOut(i).View(b, rows))]);
+            var preOutputs = new List<(string, OrtValue)> { (N.Q, s.Queries.View(b, rows)), (N.K, s.NewKeys.View(b, rows)), (N.V, s.NewValues.View(b, rows)) };
+            var postInputs = new List<(string, OrtValue)> { (N.Hidden, input.View(b, rows)), (N.AttentionOut, s.AttentionOut.View(b, rows)), (N.Temb, temb) };
+            if (_imageAttention[i])
+            {
+                // attn2's rows are the n image rows alone; the engine scatters k2/v2 into its second cache.
+                preOutputs.AddRange([(N.Q2, s.Queries2!.View(b, n)), (N.K2, s.NewKeys2!.View(b, n)), (N.V2, s.NewValues2!.View(b, n))]);
+                postInputs.Add((N.Attention2Out, s.Attention2Out!.View(b, n)));
+            }
+            pre[i] = new BoundRun(device, _pre[i], e.RunOptions, [(N.Hidden, input.View(b, rows)), (N.Temb, temb)], preOutputs);
+            post[i] = new BoundRun(device, _post[i], e.RunOptions, postInputs, [(N.HiddenOut, s.HiddenOut(i).View(b, rows))]);
         }
         var final = new BoundRun(device, _final, e.RunOptions,
             [(N.Hidden, s.HiddenOut(depth - 1).View(b, rows)), (N.Temb, temb)],

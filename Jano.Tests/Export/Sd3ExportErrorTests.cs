@@ -24,7 +24,7 @@ public sealed class Sd3ExportErrorTests
     public void Create()
     {
         _folder = new TempFolder();
-        Sd3RandomPipeline.Write(Root, seed: 5); // CLIP-L 16 + CLIP-G 24 = joint 40 = T5 d_model; pooled 8 + 12; sample 8, patch 2, pos_embed_max_size 16
+        Sd3RandomPipeline.Write(Sd3RandomPipeline.Name, Root, seed: 5); // CLIP-L 16 + CLIP-G 24 = joint 40 = T5 d_model; pooled 8 + 12; sample 8, patch 2, pos_embed_max_size 16
     }
 
     [TearDown]
