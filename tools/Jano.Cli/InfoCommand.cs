@@ -30,7 +30,7 @@ public sealed class InfoCommand : ICommand
         var m = package.Manifest;
         var (d, g) = (m.Dims, m.Geometry);
         var tokens = tokensOption ?? g.Tokens;
-        if (tokens <= 0) throw new UsageException("--tokens must be positive");
+        if (tokens <= 0 || tokens > g.Tokens) throw new UsageException($"--tokens must be between 1 and the package's {g.Tokens} image tokens (the image tokens a step computes), got {tokens}");
         if (textTokens <= 0) throw new UsageException("--text-tokens must be positive");
 
         var inv = CultureInfo.InvariantCulture;
@@ -59,7 +59,9 @@ public sealed class InfoCommand : ICommand
         }
         var perPass = FlopCounter.Forward(flops, tokens);
         var caption = joint ? $"{g.PrefixRows} text rows computed every step" : $"caption {textTokens} tokens";
-        stdout.WriteLine($"FLOPs per denoising step at {tokens} tokens ({caption}): " +
+        // A step computing fewer tokens still attends to all of the package's image tokens (their cached K/V).
+        var at = tokens == g.Tokens ? $"{tokens} tokens" : $"{tokens} of the {g.Tokens} image tokens (attending to all {g.Tokens})";
+        stdout.WriteLine($"FLOPs per denoising step at {at} ({caption}): " +
             $"{perPass / 1e9:N3} GFLOP per forward pass, {2 * perPass / 1e9:N3} GFLOP with classifier-free guidance (2 passes); " +
             $"cond {FlopCounter.Cond(flops) / 1e6:N3} MFLOP per run, caption stage {FlopCounter.Caption(flops) / 1e9:N3} GFLOP per prompt");
         if (verbose)
