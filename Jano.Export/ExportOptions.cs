@@ -21,6 +21,9 @@ public sealed record ExportOptions
     /// <summary>Caption rows of a StableDiffusion3 pipeline exported without text encoders (all text
     /// components null in model_index.json); null: 77 + 256 = 333. Refused for any other export.</summary>
     public int? TextTokens { get; init; }
+    /// <summary>T5 rows of a StableDiffusion3 pipeline's caption (diffusers' max_sequence_length, 1 to 512);
+    /// null: 256, the pipeline's default. Only for a pipeline with text_encoder_3; refused for any other export.</summary>
+    public int? MaxSequenceLength { get; init; }
     /// <summary>Progress lines ("writing block_03.pre.onnx"); null for silence.</summary>
     public Action<string>? Log { get; init; }
 }

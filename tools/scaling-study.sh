@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scaling study (docs/BENCHMARKS.md): random-weight PixArt-shaped packages at 256, 1024 and 4096
-# tokens, benchmarked with `jano bench` under masks forced to fixed active/medium fractions, to see
+# tokens, and SD3-shaped ones (joint blocks over 77 CLIP + T5 text rows computed every step, a tiny
+# VAE and tiny text encoders of the joint width: their cost is once per prompt), benchmarked with `jano bench` under masks forced to fixed active/medium fractions, to see
 # how close the measured speed-up comes to the ideal (FLOP) one and where the time goes.
 #
 # usage: tools/scaling-study.sh [CONFIG ...]        (no CONFIG: all of them, smallest first)
@@ -18,6 +19,7 @@
 #   MEDIUMS      forced medium fractions, each tried with every active  default "0.25 0"
 #   STEPS        denoising steps (warm-up 2, cool-down 1, one refresh, medium every 4th)  default 12
 #   REPEATS, WARMUP_RUNS, SEEDS, THREADS                                defaults 3, 1, 1, 0 (all cores)
+#   PROMPTS      how many of the two study prompts to run (1 or 2)      default 2
 #   DTYPE        package dtype, fp32 or fp16                            default fp32
 #   PROVIDER     ONNX Runtime provider, cpu or cuda                     default cpu
 #   KEEP_CHECKPOINTS=1 keeps the random checkpoints after export (they are as large as the package)
@@ -32,23 +34,29 @@ REPEATS="${REPEATS:-3}"
 WARMUP_RUNS="${WARMUP_RUNS:-1}"
 SEEDS="${SEEDS:-1}"
 THREADS="${THREADS:-0}"
+PROMPTS="${PROMPTS:-2}"
 DTYPE="${DTYPE:-fp32}"
 PROVIDER="${PROVIDER:-cpu}"
 
-# name depth heads head_dim sample_size   (width = heads × head_dim; tokens = (sample_size / 2)²)
+# name family depth heads head_dim sample_size t5_rows
+#   width = heads × head_dim; image tokens = (sample_size / 2)²; SD3 text rows = 77 (CLIP) + t5_rows
+#   (diffusers' max_sequence_length; "-" for PixArt, whose 384-wide captions are per prompt)
 CONFIGS="
-d12w768-t256    12 12 64 32
-d12w768-t1024   12 12 64 64
-d28w1152-t256   28 16 72 32
-d12w768-t4096   12 12 64 128
-d28w1152-t1024  28 16 72 64
-d28w1152-t4096  28 16 72 128
+d12w768-t256         pixart 12 12 64 32  -
+d12w768-t1024        pixart 12 12 64 64  -
+d28w1152-t256        pixart 28 16 72 32  -
+d12w768-t4096        pixart 12 12 64 128 -
+d28w1152-t1024       pixart 28 16 72 64  -
+d28w1152-t4096       pixart 28 16 72 128 -
+sd3-d8w768-t1024     sd3    8  12 64 64  77
+sd3-d8w768-t256      sd3    8  12 64 32  77
+sd3-d24w1536-t4096   sd3    24 24 64 128 256
 "
 
 config_line() { echo "$CONFIGS" | awk -v n="$1" '$1 == n'; }
 
 if [ "${1:-}" = "--list" ]; then
-  echo "$CONFIGS" | awk 'NF { printf "%-16s %2d layers, width %4d (%d heads x %d), %4d tokens\n", $1, $2, $3 * $4, $3, $4, ($5 / 2) ^ 2 }'
+  echo "$CONFIGS" | awk 'NF { printf "%-20s %-6s %2d layers, width %4d (%d heads x %d), %4d image tokens%s\n", $1, $2, $3, $4 * $5, $4, $5, ($6 / 2) ^ 2, $2 == "sd3" ? sprintf(" + %d text rows", 77 + $7) : "" }'
   exit 0
 fi
 
@@ -68,15 +76,25 @@ if [ -z "${JANO:-}" ]; then
 fi
 
 prompts="$STUDY_DIR/prompts.txt"
-printf '%s\n' "a t-shirt" "an ankle boot" > "$prompts"
+printf '%s\n' "a t-shirt" "an ankle boot" | head -n "$PROMPTS" > "$prompts"
 summary="$STUDY_DIR/summary.tsv"
 
 for name in "${selected[@]}"; do
-  read -r _ depth heads head_dim sample <<< "$(config_line "$name")"
+  read -r _ family depth heads head_dim sample t5 <<< "$(config_line "$name")"
   dir="$STUDY_DIR/$name-$DTYPE"
   package="$dir/package"
   mkdir -p "$dir"
-  if [ ! -f "$package/jano-model.json" ]; then
+  if [ ! -f "$package/jano-model.json" ] && [ "$family" = sd3 ]; then
+    # Fields merged over init-random's tiny SD3 transformer; the text encoders follow the joint width.
+    cat > "$dir/transformer.json" <<JSON
+{ "sample_size": $sample, "num_layers": $depth, "num_attention_heads": $heads, "attention_head_dim": $head_dim,
+  "joint_attention_dim": $((heads * head_dim)), "pooled_projection_dim": 64, "pos_embed_max_size": $((sample / 2)) }
+JSON
+    echo "== $name: random SD3 pipeline and export"
+    $JANO init-random --pipeline sd3 --transformer-config "$dir/transformer.json" --out "$dir/checkpoint" --seed 1
+    $JANO export --pipeline "$dir/checkpoint" --out "$package" --name "$name" --dtype "$DTYPE" --max-sequence-length "$t5" --no-whole-graph
+    [ "${KEEP_CHECKPOINTS:-0}" = 1 ] || rm -rf "$dir/checkpoint"
+  elif [ ! -f "$package/jano-model.json" ]; then
     cat > "$dir/config.json" <<JSON
 { "_class_name": "PixArtTransformer2DModel", "sample_size": $sample, "patch_size": 2,
   "in_channels": 4, "out_channels": 4, "num_layers": $depth, "num_attention_heads": $heads,

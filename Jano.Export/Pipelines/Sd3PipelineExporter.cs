@@ -10,7 +10,8 @@ namespace Jano.Export.Pipelines;
 /// <summary>
 /// A diffusers StableDiffusion3Pipeline folder → one package: the SD3 transformer's stages for
 /// 77 + T caption rows, CLIP-L and CLIP-G (graphs and tokenizer files, penultimate states), T5 when the
-/// pipeline has text_encoder_3 (T = 256, diffusers' max_sequence_length default; without T5, T = 77 zero
+/// pipeline has text_encoder_3 (T = <see cref="ExportOptions.MaxSequenceLength"/>, by default 256, diffusers'
+/// max_sequence_length default; without T5, T = 77 zero
 /// rows as diffusers makes them), the 16-channel AutoencoderKL decoder and the FlowMatch scheduler
 /// config. A folder whose text components are all null in model_index.json (saved with
 /// text_encoder=None, tokenizer=None, … as diffusers allows) gives a package without text encoders,
@@ -24,6 +25,8 @@ public static class Sd3PipelineExporter
     public const string ClassName = "StableDiffusion3Pipeline";
     /// <summary>diffusers' tokenizer_max_length (CLIP) and max_sequence_length default (T5).</summary>
     public const int ClipTokens = 77, T5Tokens = 256;
+    /// <summary>diffusers' StableDiffusion3Pipeline refuses a longer max_sequence_length.</summary>
+    public const int MaxT5Tokens = 512;
 
     public static ModelManifest Export(string root, string output, ExportOptions? options = null)
     {
@@ -36,6 +39,12 @@ public static class Sd3PipelineExporter
         index.Require("scheduler", "FlowMatchEulerDiscreteScheduler");
         var textComponents = new[] { "text_encoder", "tokenizer", "text_encoder_2", "tokenizer_2", "text_encoder_3", "tokenizer_3" };
         var hasText = textComponents.Any(c => index.ClassOf(c) is not null);
+        if (options.MaxSequenceLength is { } t5Length && index.ClassOf("text_encoder_3") is null)
+            throw new ExportException(hasText
+                ? $"{index.Path}: field 'text_encoder_3' is null: without T5 the caption is {ClipTokens} + {ClipTokens} rows, so the T5 length (--max-sequence-length {t5Length}) does not apply"
+                : $"{index.Path}: no text encoders: give the caption length with --text-tokens, not the T5 length (--max-sequence-length {t5Length})");
+        if (options.MaxSequenceLength is < 1 or > MaxT5Tokens)
+            throw new ExportException($"the T5 length (--max-sequence-length) must be between 1 and {MaxT5Tokens} (diffusers refuses more), got {options.MaxSequenceLength}");
         if (!hasText)
             return ExportWithoutText(index, output, options);
         if (options.TextTokens is not null)
@@ -71,7 +80,8 @@ public static class Sd3PipelineExporter
             if (t5.DModel != config.JointAttentionDim)
                 throw new ExportException($"{transformerConfig}: field 'joint_attention_dim' is {config.JointAttentionDim}, but text_encoder_3's 'd_model' is {t5.DModel} ({t5Path}); the T5 states join the padded CLIP states along tokens, so the widths must be equal");
         }
-        var textTokens = ClipTokens + (hasT5 ? T5Tokens : ClipTokens);
+        var t5Tokens = options.MaxSequenceLength ?? T5Tokens;
+        var textTokens = ClipTokens + (hasT5 ? t5Tokens : ClipTokens);
         Sd3Exporter.GeometryFor(config, textTokens, options); // --size before any weight is read
         var vaeConfigPath = Path.Combine(index.FolderOf("vae"), "config.json");
         var vae = AutoencoderKlConfig.Load(vaeConfigPath);
@@ -91,7 +101,7 @@ public static class Sd3PipelineExporter
         if (hasT5)
             encoders.Add(T5Exporter.Export(index.FolderOf("text_encoder_3"), package.WorkPath, new T5ExportOptions
             {
-                DType = options.DType, MaxTokens = T5Tokens, Log = options.Log, Name = "text_encoder_3", FilePrefix = "text_encoder_3",
+                DType = options.DType, MaxTokens = t5Tokens, Log = options.Log, Name = "text_encoder_3", FilePrefix = "text_encoder_3",
                 SentencePiece = Path.Combine(index.FolderOf("tokenizer_3"), T5Exporter.SentencePieceFile),
             }));
         var decoder = AutoencoderKlExporter.Export(index.FolderOf("vae"), package.File("vae_decoder.onnx"),

@@ -18,6 +18,10 @@ namespace Jano.Export.Pipelines;
 /// tokenizers are the committed reduced vocabulary, the T5 one the tiny SentencePiece model.
 /// <c>sd35</c> is the same pipeline with an SD3.5-medium-shaped transformer: qk_norm rms_norm and the
 /// MMDiT-X second, image-only attention in the first layers (0 and 1 of 3; SD3.5 medium: 0 to 12 of 24).
+/// A transformer config file (fields of SD3Transformer2DModel's config.json) may be merged over the
+/// tiny one to size the transformer (scaling studies): the text encoders stay tiny, since they run once
+/// per prompt, but follow the joint width (T5 d_model = joint_attention_dim) and the pooled width (the
+/// two CLIP projections add up to pooled_projection_dim), and the VAE follows in_channels.
 /// </summary>
 public static class Sd3RandomPipeline
 {
@@ -26,7 +30,19 @@ public static class Sd3RandomPipeline
     public static readonly IReadOnlyList<string> Names = [Name, Sd35Name];
     private const int ClipLWidth = 16, ClipGWidth = 24, JointWidth = ClipLWidth + ClipGWidth, ProjectionL = 8, ProjectionG = 12, T5Pieces = 300;
 
-    public static void Write(string kind, string outputFolder, int seed)
+    /// <summary>The tiny transformer's config (SD3, or SD3.5-medium-shaped): also the fields a transformer config file may set.</summary>
+    public static JsonObject TinyTransformerConfig(bool sd35 = false) => new()
+    {
+        ["_class_name"] = Sd3Config.ClassName, ["sample_size"] = 8, ["patch_size"] = 2, ["in_channels"] = 16, ["out_channels"] = 16,
+        ["num_layers"] = sd35 ? 3 : 2, ["num_attention_heads"] = 2, ["attention_head_dim"] = 8, ["joint_attention_dim"] = JointWidth,
+        ["caption_projection_dim"] = 16, ["pooled_projection_dim"] = ProjectionL + ProjectionG, ["pos_embed_max_size"] = 16,
+        ["dual_attention_layers"] = sd35 ? new JsonArray(0, 1) : new JsonArray(), ["qk_norm"] = sd35 ? "rms_norm" : null,
+    };
+
+    /// <param name="kind"><see cref="Name"/> or <see cref="Sd35Name"/>: the tiny transformer config.</param>
+    /// <param name="transformerConfig">A JSON file of SD3Transformer2DModel config fields merged over
+    /// <see cref="TinyTransformerConfig"/>, or null for the tiny transformer.</param>
+    public static void Write(string kind, string outputFolder, int seed, string? transformerConfig = null)
     {
         var sd35 = kind switch
         {
@@ -34,19 +50,24 @@ public static class Sd3RandomPipeline
             Sd35Name => true,
             _ => throw new ExportException($"--pipeline '{kind}' is not one this command writes ({string.Join(", ", Names)})"),
         };
+        // Everything checked before the output folder exists: a bad config leaves nothing behind.
+        var transformer = transformerConfig is null ? TinyTransformerConfig(sd35) : Merged(transformerConfig, sd35);
+        var source = transformerConfig ?? "the tiny SD3 transformer config";
+        var config = Sd3Config.Parse(transformer, source);
+        if (config.JointAttentionDim < JointWidth)
+            throw new ExportException($"{source}: field 'joint_attention_dim' is {config.JointAttentionDim}; the random pipeline needs at least {JointWidth} (its CLIP-L {ClipLWidth} and CLIP-G {ClipGWidth} states sit side by side in it)");
+        if (config.PooledProjectionDim < 2)
+            throw new ExportException($"{source}: field 'pooled_projection_dim' is {config.PooledProjectionDim}; the random pipeline needs at least 2 (one projection width each for CLIP-L and CLIP-G)");
+        if (config.OutChannels != config.InChannels)
+            throw new ExportException($"{source}: field 'out_channels' is {config.OutChannels}; the random pipeline's VAE decodes what the transformer takes, so it must equal 'in_channels' ({config.InChannels})");
         if (File.Exists(outputFolder)) throw new ExportException($"{outputFolder}: the output path is a file, not a folder");
         if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
             throw new ExportException($"{outputFolder}: the output folder exists and is not empty; choose a new one");
         Directory.CreateDirectory(outputFolder);
 
-        var transformer = new JsonObject
-        {
-            ["_class_name"] = Sd3Config.ClassName, ["sample_size"] = 8, ["patch_size"] = 2, ["in_channels"] = 16, ["out_channels"] = 16,
-            ["num_layers"] = sd35 ? 3 : 2, ["num_attention_heads"] = 2, ["attention_head_dim"] = 8, ["joint_attention_dim"] = JointWidth,
-            ["caption_projection_dim"] = 16, ["pooled_projection_dim"] = ProjectionL + ProjectionG, ["pos_embed_max_size"] = 16,
-            ["dual_attention_layers"] = sd35 ? new JsonArray(0, 1) : new JsonArray(), ["qk_norm"] = sd35 ? "rms_norm" : null,
-        };
         WriteTransformer(transformer, Path.Combine(outputFolder, "transformer"), seed);
+        // The two CLIP projections share the pooled width as the tiny ones do (8 : 12), so the tiny pipeline keeps its weights.
+        int joint = config.JointAttentionDim, projectionL = Math.Max(1, config.PooledProjectionDim * ProjectionL / (ProjectionL + ProjectionG)), projectionG = config.PooledProjectionDim - projectionL;
         var vocab = ReadResource("vocab.json");
         var ids = JsonNode.Parse(vocab)!.AsObject();
         int Id(string token) => ids[token]!.GetValue<int>();
@@ -57,14 +78,14 @@ public static class Sd3RandomPipeline
             Activation = ClipActivation.Gelu, LayerNormEps = 1e-5f, ProjectionDim = projection, WithProjection = true,
             BosTokenId = Id("<|startoftext|>"), EosTokenId = Id("<|endoftext|>"), PadTokenId = Id("<|endoftext|>"),
         };
-        ClipRandomCheckpoint.Write(Clip(ClipLWidth, ProjectionL), Path.Combine(outputFolder, "text_encoder"), seed + 1);
-        ClipRandomCheckpoint.Write(Clip(ClipGWidth, ProjectionG), Path.Combine(outputFolder, "text_encoder_2"), seed + 2);
+        ClipRandomCheckpoint.Write(Clip(ClipLWidth, projectionL), Path.Combine(outputFolder, "text_encoder"), seed + 1);
+        ClipRandomCheckpoint.Write(Clip(ClipGWidth, projectionG), Path.Combine(outputFolder, "text_encoder_2"), seed + 2);
         foreach (var tokenizer in new[] { "tokenizer", "tokenizer_2" })
             foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
                 CopyResource($"Jano.Export.tiny-clip.{file}", Path.Combine(outputFolder, tokenizer, file));
-        T5RandomCheckpoint.Write(T5RandomCheckpoint.ConfigJson(dModel: JointWidth, vocab: T5Pieces), Path.Combine(outputFolder, "text_encoder_3"), seed + 3);
+        T5RandomCheckpoint.Write(T5RandomCheckpoint.ConfigJson(dModel: joint, vocab: T5Pieces), Path.Combine(outputFolder, "text_encoder_3"), seed + 3);
         CopyResource("Jano.Export.tiny-t5-spiece.model", Path.Combine(outputFolder, "tokenizer_3", T5Exporter.SentencePieceFile));
-        AutoencoderKlRandomCheckpoint.Write(AutoencoderKlRandomCheckpoint.Config([8, 8, 16, 16], layersPerBlock: 1, latentChannels: 16, groups: 4,
+        AutoencoderKlRandomCheckpoint.Write(AutoencoderKlRandomCheckpoint.Config([8, 8, 16, 16], layersPerBlock: 1, latentChannels: config.InChannels, groups: 4,
             scaling: 1.5305, shift: 0.0609, postQuantConv: false), Path.Combine(outputFolder, "vae"), seed + 4);
         Json(Path.Combine(outputFolder, "scheduler", "scheduler_config.json"), new JsonObject
         {
@@ -83,6 +104,38 @@ public static class Sd3RandomPipeline
             ["transformer"] = new JsonArray("diffusers", Sd3Config.ClassName),
             ["vae"] = new JsonArray("diffusers", "AutoencoderKL"),
         });
+    }
+
+    /// <summary>
+    /// The tiny config with the file's fields over it. Only fields the tiny config has may be set (a
+    /// misspelt one would otherwise be ignored silently); caption_projection_dim follows the width
+    /// (heads × head dim) unless the file sets it.
+    /// </summary>
+    private static JsonObject Merged(string path, bool sd35)
+    {
+        if (!File.Exists(path)) throw new ExportException($"{path}: transformer config file not found");
+        JsonObject overrides;
+        try
+        {
+            overrides = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new ExportException($"{path}: a transformer config must be a JSON object of SD3Transformer2DModel fields");
+        }
+        catch (JsonException e)
+        {
+            throw new ExportException($"{path}: invalid JSON: {e.Message}", e);
+        }
+        var merged = TinyTransformerConfig(sd35);
+        foreach (var (key, value) in overrides)
+        {
+            if (!merged.ContainsKey(key))
+                throw new ExportException($"{path}: field '{key}' is not one the random SD3 transformer sets (allowed: {string.Join(", ", merged.Select(p => p.Key))})");
+            merged[key] = value?.DeepClone();
+        }
+        // Non-integers are left for the config reader to name.
+        if (!overrides.ContainsKey("caption_projection_dim") && merged["num_attention_heads"] is JsonValue h && h.TryGetValue<int>(out var heads)
+            && merged["attention_head_dim"] is JsonValue hd && hd.TryGetValue<int>(out var headDim))
+            merged["caption_projection_dim"] = heads * headDim;
+        return merged;
     }
 
     /// <summary>

@@ -292,7 +292,9 @@ public sealed class TextToImagePipeline : IDisposable
         }
         var timings = Difference(engine.Timings, before);
         timings.TotalTicks = totalTicks; // the whole step: forward, guidance, layout and scheduler
-        var report = planner is null ? null : Report(planner, geometry, stepMs, cond.Tokens);
+        // Both branches' captions are padded to the longer one: that is the length cross-attention runs over.
+        var flops = FlopShape.Of(Package.Manifest, Math.Max(cond.Tokens, uncond?.Tokens ?? 0), cond.Pooled?.Length ?? 0).At(geometry);
+        var report = planner is null ? null : Report(planner, stepMs, flops, uncond is null ? 1 : 2);
         var g = geometry;
         var decodeStart = Stopwatch.GetTimestamp();
         var image = _decoder.Decode(_latents, g.Height, g.Width);
@@ -304,18 +306,17 @@ public sealed class TextToImagePipeline : IDisposable
     }
 
     /// <summary>
-    /// Ideal speed-up = dense FLOPs / the FLOPs of the token counts actually computed. The estimated
-    /// measured speed-up takes this run's mean full-step time as the dense step time.
+    /// Ideal speed-up = dense FLOPs / the FLOPs of the token counts actually computed, prefix rows, cond
+    /// and caption stage included (<see cref="FlopCounter.IdealSpeedup"/>). The estimated measured
+    /// speed-up takes this run's mean full-step time as the dense step time.
     /// </summary>
-    private JanoReport Report(JanoPlanner planner, LatentGeometry g, double[] stepMs, int textTokens)
+    private static JanoReport Report(JanoPlanner planner, double[] stepMs, FlopShape flops, int branches)
     {
-        var d = Package.Manifest.Dims;
-        var dense = FlopCounter.Forward(d, g, g.Tokens, g.Tokens, textTokens) * planner.Steps;
-        var jano = planner.TokensPerStep.Sum(n => n == 0 ? 0 : FlopCounter.Forward(d, g, n, g.Tokens, textTokens));
-        var fullSteps = Enumerable.Range(0, planner.Steps).Where(i => planner.TokensPerStep[i] == g.Tokens).Select(i => stepMs[i]).ToList();
+        var tokens = flops.Geometry.Tokens;
+        var fullSteps = Enumerable.Range(0, planner.Steps).Where(i => planner.TokensPerStep[i] == tokens).Select(i => stepMs[i]).ToList();
         var estimated = fullSteps.Count == 0 ? double.NaN : fullSteps.Average() * planner.Steps / stepMs.Sum();
         return new JanoReport(planner.Options, planner.Levels, planner.TokensPerStep, planner.Mask!, planner.Maps,
-            jano == 0 ? double.PositiveInfinity : dense / jano, estimated, planner.AnalysisMs);
+            FlopCounter.IdealSpeedup(flops, planner.TokensPerStep, branches), estimated, planner.AnalysisMs);
     }
 
     private CaptionInput Encode(string prompt, string statesField) => (_text

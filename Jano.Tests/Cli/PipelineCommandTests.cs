@@ -120,6 +120,83 @@ public sealed class PipelineCommandTests
         Assert.That(Directory.Exists(root), Is.False, "nothing written");
     }
 
+    /// <summary>
+    /// A sized random SD3 pipeline (scaling studies): the transformer config file's fields over the tiny
+    /// one, the T5 length at export; the package, `jano info` and a generation agree on the sizes.
+    /// </summary>
+    [Test]
+    public void AnSd3TransformerConfigAndT5LengthSizeThePackage()
+    {
+        var config = Out("sd3-sized.json");
+        File.WriteAllText(config, """
+            { "num_layers": 3, "num_attention_heads": 3, "attention_head_dim": 8, "sample_size": 16,
+              "joint_attention_dim": 48, "pooled_projection_dim": 10, "pos_embed_max_size": 16 }
+            """);
+        var root = Out("sd3-sized-root");
+        var init = CliRunner.Run("init-random", "--pipeline", "sd3", "--transformer-config", config, "--out", root, "--seed", "3");
+        Assert.That(init.Code, Is.EqualTo(0), init.Err);
+        var written = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "transformer", "config.json")))!;
+        Assert.That(written["caption_projection_dim"]!.GetValue<int>(), Is.EqualTo(24), "follows heads × head dim");
+        Assert.That(written["in_channels"]!.GetValue<int>(), Is.EqualTo(16), "tiny config's field kept");
+        var t5 = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "text_encoder_3", "config.json")))!;
+        Assert.That(t5["d_model"]!.GetValue<int>(), Is.EqualTo(48), "T5 width = joint_attention_dim");
+
+        var package = Out("sd3-sized-package");
+        var export = CliRunner.Run("export", "--pipeline", root, "--out", package, "--max-sequence-length", "20", "--no-whole-graph");
+        Assert.That(export.Code, Is.EqualTo(0), export.Err);
+        var manifest = Jano.Core.Packages.ModelPackage.Open(package).Manifest;
+        Assert.That((manifest.Dims.Depth, manifest.Dims.HiddenSize, manifest.Geometry.Tokens), Is.EqualTo((3, 24, 64)));
+        Assert.That(manifest.Geometry.PrefixRows, Is.EqualTo(77 + 20), "77 CLIP rows + 20 T5 rows");
+        Assert.That(manifest.Components.TextEncoders.Single(e => e.Kind == "t5").MaxTokens, Is.EqualTo(20));
+        Assert.That(manifest.Stages.Blocks.Select(b => b.Kind), Is.EqualTo(new[] { "joint", "joint", "joint-last" }));
+
+        var info = CliRunner.Run("info", package);
+        Assert.That(info.Code, Is.EqualTo(0), info.Err);
+        Assert.That(info.Out, Does.Contain("97 text rows computed every step"));
+        var png = Out("sd3-sized.png");
+        var r = CliRunner.Run("generate", "a red bicycle", "--model", package, "--steps", "2", "--dense", "--out", png, "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        using var image = Image.Load<Rgb24>(png);
+        Assert.That((image.Width, image.Height), Is.EqualTo((128, 128)), "16 latent pixels × 8");
+    }
+
+    [Test]
+    public void BadSd3SizingFlagsFailInOneLineAndWriteNothing()
+    {
+        string Config(string name, string json)
+        {
+            var path = Out($"bad-sizing-{name}.json");
+            File.WriteAllText(path, json);
+            return path;
+        }
+        void InitFails(string[] flags, params string[] fragments)
+        {
+            var target = Out($"bad-sizing-{Guid.NewGuid():N}");
+            AssertOneLineError(CliRunner.Run(["init-random", .. flags, "--out", target]), fragments);
+            Assert.That(Directory.Exists(target), Is.False, "nothing written");
+        }
+        InitFails(["--pipeline", "sd3", "--transformer-config", Out("no-such.json")], "no-such.json", "not found");
+        InitFails(["--pipeline", "sd3", "--transformer-config", Config("typo", """{ "num_layer": 4 }""")], "bad-sizing-typo.json", "'num_layer'", "allowed");
+        InitFails(["--pipeline", "sd3", "--transformer-config", Config("array", "[1, 2]")], "bad-sizing-array.json", "JSON object");
+        InitFails(["--pipeline", "sd3", "--transformer-config", Config("joint", """{ "joint_attention_dim": 32 }""")], "'joint_attention_dim'", "at least 40");
+        InitFails(["--pipeline", "sd3", "--transformer-config", Config("layers", """{ "num_layers": 0 }""")], "'num_layers'", "positive");
+        InitFails(["--pipeline", "pixart-sigma", "--transformer-config", Config("pixart", "{}")], "--transformer-config", "--pipeline sd3");
+
+        var root = RandomPipeline("sd3", "bad-t5-root");
+        foreach (var (length, fragment) in new[] { ("0", "between 1 and 512"), ("513", "between 1 and 512") })
+        {
+            var package = Out($"bad-t5-{length}");
+            AssertOneLineError(CliRunner.Run("export", "--pipeline", root, "--out", package, "--max-sequence-length", length), "--max-sequence-length", fragment);
+            Assert.That(Directory.Exists(package), Is.False, "no package left behind");
+        }
+        var pixart = RandomPipeline("pixart-sigma", "bad-t5-pixart");
+        AssertOneLineError(CliRunner.Run("export", "--pipeline", pixart, "--out", Out("bad-t5-pixart-package"), "--max-sequence-length", "20"),
+            "--max-sequence-length", "StableDiffusion3");
+        Edit(Path.Combine(root, "model_index.json"), j => { j["text_encoder_3"] = new JsonArray(null, null); j["tokenizer_3"] = new JsonArray(null, null); });
+        AssertOneLineError(CliRunner.Run("export", "--pipeline", root, "--out", Out("bad-t5-none"), "--max-sequence-length", "20"),
+            "model_index.json", "'text_encoder_3' is null");
+    }
+
     [Test]
     public void ASizeThatIsNotAWholeNumberOfVaePatchesIsRefusedInOneLine()
     {

@@ -7,7 +7,7 @@ namespace Jano.Cli;
 public sealed class ExportCommand : ICommand
 {
     public string Name => "export";
-    public string Usage => "jano export (--checkpoint DIR | --pipeline DIR) --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--text-tokens N] [--no-whole-graph]";
+    public string Usage => "jano export (--checkpoint DIR | --pipeline DIR) --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--text-tokens N] [--max-sequence-length N] [--no-whole-graph]";
     public IReadOnlySet<string> Switches => new HashSet<string> { "no-whole-graph" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -32,6 +32,7 @@ public sealed class ExportCommand : ICommand
                 var other => throw new UsageException($"--dtype: '{other}' is not fp32 or fp16"),
             },
             TextTokens = args.Int("text-tokens"),
+            MaxSequenceLength = args.Int("max-sequence-length"),
             Size = args.String("size") is { } size ? SizeOption.Parse("--size", size, widthFirst: false) : null,
             WholeGraph = !args.Switch("no-whole-graph"),
             Log = stdout.WriteLine,
@@ -40,6 +41,8 @@ public sealed class ExportCommand : ICommand
         var sd3 = pipeline is not null && PipelineIndex.Load(pipeline).ClassName == Sd3PipelineExporter.ClassName; // by model_index.json's _class_name
         if (options.TextTokens is not null && !sd3)
             throw new UsageException("--text-tokens is for --pipeline with a StableDiffusion3 folder without text encoders (its caption length; default 333)");
+        if (options.MaxSequenceLength is not null && !sd3)
+            throw new UsageException("--max-sequence-length is for --pipeline with a StableDiffusion3 folder with T5 (text_encoder_3): its caption rows, 77 CLIP + this many T5 (default 256)");
         var manifest = pipeline is null ? PixArtExporter.Export(checkpoint!, output, options)
             : sd3 ? Sd3PipelineExporter.Export(pipeline, output, options)
             : PixArtPipelineExporter.Export(pipeline, output, options);

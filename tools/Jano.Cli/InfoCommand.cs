@@ -6,8 +6,17 @@ namespace Jano.Cli;
 public sealed class InfoCommand : ICommand
 {
     public string Name => "info";
-    public string Usage => "jano info DIR [--tokens N] [--text-tokens L] [--verbose]";
+    public string Usage => "jano info DIR [--tokens N] [--text-tokens L (cross-attention caption tokens)] [--verbose]";
     public IReadOnlySet<string> Switches => new HashSet<string> { "verbose" };
+
+    /// <summary>The pooled text width the cond graph takes (SD3), read from the graph: the manifest does not size it.</summary>
+    private static int PooledWidth(ModelPackage package)
+    {
+        var cond = package.Manifest.Stages.Cond;
+        if (!cond.Inputs.Contains(Jano.Core.Stages.StageRoles.Names.Pooled)) return 0;
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(package.PathOf(cond.File));
+        return checked((int)session.InputMetadata[Jano.Core.Stages.StageRoles.Names.Pooled].Dimensions[1]);
+    }
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
@@ -21,7 +30,7 @@ public sealed class InfoCommand : ICommand
         var m = package.Manifest;
         var (d, g) = (m.Dims, m.Geometry);
         var tokens = tokensOption ?? g.Tokens;
-        if (tokens <= 0) throw new UsageException("--tokens must be positive");
+        if (tokens <= 0 || tokens > g.Tokens) throw new UsageException($"--tokens must be between 1 and the package's {g.Tokens} image tokens (the image tokens a step computes), got {tokens}");
         if (textTokens <= 0) throw new UsageException("--text-tokens must be positive");
 
         var inv = CultureInfo.InvariantCulture;
@@ -38,16 +47,23 @@ public sealed class InfoCommand : ICommand
             : $"{m.Components.Scheduler.ClassName} (diffusers semantics, from the package's scheduler config)";
         stdout.WriteLine($"scheduler  {scheduler}, default {m.Defaults.Steps} steps, guidance {m.Defaults.Guidance.ToString(inv)}");
         stdout.WriteLine($"blocks     {string.Join(", ", m.Stages.Blocks.GroupBy(b => b.Kind).Select(k => $"{k.Count()} {k.Key}"))}");
-        stdout.WriteLine($"parameters {FlopCounter.Parameters(d, g):N0}");
+        // Joint families attend to their L prefix rows; only cross-attention takes the caption length.
+        var joint = m.Stages.Blocks.Any(b => b.Kind != Jano.Core.Stages.BlockKind.Cross);
+        var flops = FlopShape.Of(m, textTokens, PooledWidth(package));
+        stdout.WriteLine($"parameters {FlopCounter.Parameters(flops):N0}");
         stdout.WriteLine("files");
         foreach (var (stage, file) in ModelPackage.ReferencedFiles(m))
         {
             var bytes = m.Files.FirstOrDefault(f => f.Path == file)?.Bytes ?? 0;
             stdout.WriteLine($"  {stage,-16} {file,-24} {bytes / 1024.0,10:N1} KiB");
         }
-        var perPass = FlopCounter.Forward(d, g, tokens, tokens, textTokens);
-        stdout.WriteLine($"FLOPs per denoising step at {tokens} tokens (caption {textTokens} tokens): " +
-            $"{perPass / 1e9:N3} GFLOP per forward pass, {2 * perPass / 1e9:N3} GFLOP with classifier-free guidance (2 passes)");
+        var perPass = FlopCounter.Forward(flops, tokens);
+        var caption = joint ? $"{g.PrefixRows} text rows computed every step" : $"caption {textTokens} tokens";
+        // A step computing fewer tokens still attends to all of the package's image tokens (their cached K/V).
+        var at = tokens == g.Tokens ? $"{tokens} tokens" : $"{tokens} of the {g.Tokens} image tokens (attending to all {g.Tokens})";
+        stdout.WriteLine($"FLOPs per denoising step at {at} ({caption}): " +
+            $"{perPass / 1e9:N3} GFLOP per forward pass, {2 * perPass / 1e9:N3} GFLOP with classifier-free guidance (2 passes); " +
+            $"cond {FlopCounter.Cond(flops) / 1e6:N3} MFLOP per run, caption stage {FlopCounter.Caption(flops) / 1e9:N3} GFLOP per prompt");
         if (verbose)
             stdout.WriteLine(string.Create(inv, $"opened in {package.OpenTime.TotalMilliseconds:F1} ms (manifest parsed and validated, {m.Files.Count} file sizes checked, sha256 of the {m.Files.Count(f => f.Bytes <= ModelPackage.HashOnOpenLimit)} files of at most {ModelPackage.HashOnOpenLimit >> 20} MiB; `jano verify` hashes all)"));
         return 0;

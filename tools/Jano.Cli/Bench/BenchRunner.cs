@@ -23,8 +23,7 @@ public sealed class BenchRunner(TextToImagePipeline pipeline, BenchSettings sett
 
     public BenchMeasurements Run()
     {
-        var g = pipeline.Package.Manifest.Geometry;
-        var measurements = new BenchMeasurements(g.Channels, g.Height, g.Width);
+        var measurements = new BenchMeasurements();
         var items = settings.Items;
         for (var w = 0; w < settings.WarmupRuns; w++)
             foreach (var method in Methods)
@@ -46,7 +45,7 @@ public sealed class BenchRunner(TextToImagePipeline pipeline, BenchSettings sett
                     var wallMs = Time(method, item, out var result);
                     var attentionInSessions = pipeline.Options.Attention == "ort";
                     measurements.Runs.Add(new BenchRun(method, item, r, wallMs, TimeBreakdown.Of(result, wallMs, attentionInSessions), result.Jano));
-                    measurements.KeepImage(method, item, result.Image);
+                    measurements.KeepImage(method, item, result);
                     log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"[{++done}/{total}] {method,-5} '{item.Prompt}' seed {item.Seed}: {wallMs:F0} ms"));
                 }
