@@ -29,6 +29,34 @@ public static class SinCosPositions2D
         return table;
     }
 
+    /// <summary>
+    /// SD3's rows for a grid of gridRows × gridColumns patches: diffusers' PatchEmbed builds one table over
+    /// a maxSize × maxSize grid (pos_embed_max_size; coordinates index / (maxSize / baseSize) /
+    /// interpolationScale) and crops its centre, top = (maxSize − gridRows) / 2, left = (maxSize −
+    /// gridColumns) / 2 (cropped_pos_embed). Only the cropped rows are computed. The coordinates are
+    /// float32, as torch computes them (a float32 arange divided by float32 scalars); the sine and cosine
+    /// are float64, as torch's outer product with the float64 ω promotes them, rounded to float32 at the end.
+    /// </summary>
+    public static float[] CentreCrop(int width, int maxSize, int baseSize, float interpolationScale, int gridRows, int gridColumns)
+    {
+        if (width % 4 != 0) throw new ArgumentException($"position embedding width {width} must be a multiple of 4");
+        if (gridRows > maxSize || gridColumns > maxSize)
+            throw new ArgumentException($"a {gridRows}×{gridColumns} patch grid exceeds the {maxSize}×{maxSize} position table");
+        int top = (maxSize - gridRows) / 2, left = (maxSize - gridColumns) / 2, half = width / 2;
+        var step = (float)((double)maxSize / baseSize);
+        var table = new float[(long)gridRows * gridColumns * width];
+        for (var row = 0; row < gridRows; row++)
+        {
+            for (var col = 0; col < gridColumns; col++)
+            {
+                var span = table.AsSpan((row * gridColumns + col) * width, width);
+                OneAxis(span[..half], (float)(left + col) / step / interpolationScale);
+                OneAxis(span[half..], (float)(top + row) / step / interpolationScale);
+            }
+        }
+        return table;
+    }
+
     private static double Coordinate(int index, int gridSize, int baseSize, float interpolationScale) =>
         index / ((double)gridSize / baseSize) / interpolationScale;
 

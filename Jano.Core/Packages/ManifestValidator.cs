@@ -1,3 +1,4 @@
+using Jano.Core.Geometry;
 using Jano.Core.Schedulers;
 using Jano.Core.Stages;
 
@@ -37,8 +38,7 @@ internal static class ManifestValidator
         var sizes = s.Cond.Inputs.Contains(StageRoles.Names.Resolution);
         if (sizes && t.MicroConditions is not { PixelsPerLatent: > 0 })
             throw Bad("components.transformer.microConditions.pixelsPerLatent", "must be a positive integer for a cond graph that takes resolution and aspect ratio");
-        if (t.Positions is { } positions && (positions.Kind != PositionGenerator.SinCos2D || positions.BaseSize <= 0 || !(positions.InterpolationScale > 0)))
-            throw Bad("components.transformer.positions", $"must be kind '{PositionGenerator.SinCos2D}' with a positive baseSize and interpolationScale, found '{positions.Kind}', {positions.BaseSize}, {positions.InterpolationScale}");
+        if (t.Positions is { } positions) ValidatePositions(positions, t.Family, g, Bad);
         foreach (var table in t.Tables ?? [])
         {
             if (table.Width <= 0) throw Bad($"components.transformer.tables['{table.Name}'].width", "must be positive");
@@ -91,5 +91,21 @@ internal static class ManifestValidator
         if (!double.IsFinite(m.Defaults.Guidance) || m.Defaults.Guidance < 0) throw Bad("defaults.guidance", $"must be a finite number ≥ 0, found {m.Defaults.Guidance}");
         if (m.DefaultJanoPreset is { } preset && (m.JanoPresets is null || !m.JanoPresets.ContainsKey(preset)))
             throw Bad("defaultJanoPreset", $"is '{preset}', which is not one of the package's presets ({string.Join(", ", m.JanoPresets?.Keys.ToArray() ?? [])})");
+    }
+
+    /// <summary>PixArt computes its table for any grid (sincos-2d); SD3 crops one built over pos_embed_max_size² (sincos-2d-cropped), which the package's own grid must fit.</summary>
+    private static void ValidatePositions(PositionGenerator p, string family, LatentGeometry g, Func<string, string, ModelPackageException> bad)
+    {
+        const string field = "components.transformer.positions";
+        var kind = family == Sd3Stages.Family ? PositionGenerator.SinCos2DCropped : PositionGenerator.SinCos2D;
+        if (p.Kind != kind) throw bad(field + ".kind", $"is '{p.Kind}'; a {family} package's generator is '{kind}'");
+        if (p.BaseSize <= 0 || !(p.InterpolationScale > 0))
+            throw bad(field, $"must have a positive baseSize and interpolationScale, found {p.BaseSize}, {p.InterpolationScale}");
+        if (kind == PositionGenerator.SinCos2D && p.MaxSize is not null)
+            throw bad(field + ".maxSize", $"is set ({p.MaxSize}); only kind '{PositionGenerator.SinCos2DCropped}' has one");
+        if (kind == PositionGenerator.SinCos2DCropped && p.MaxSize is not > 0)
+            throw bad(field + ".maxSize", $"must be positive for kind '{kind}' (the side of the grid the table is cropped from), found {p.MaxSize?.ToString() ?? "none"}");
+        if (p.GridProblem(g.GridHeight, g.GridWidth) is { } problem)
+            throw bad(field + ".maxSize", $"is {p.MaxSize}, but the package's geometry does not fit: {problem}");
     }
 }

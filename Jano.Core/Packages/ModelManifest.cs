@@ -76,10 +76,25 @@ public sealed record TransformerComponent
     public MicroConditions? MicroConditions { get; init; }
 }
 
-/// <summary>Kind "sincos-2d": diffusers' get_2d_sincos_pos_embed with the config's base size (grid) and interpolation scale.</summary>
+/// <summary>
+/// Kind "sincos-2d" (PixArt): diffusers' get_2d_sincos_pos_embed for the grid asked, with the config's base
+/// size (grid) and interpolation scale. Kind "sincos-2d-cropped" (SD3): the same table built once over a
+/// <see cref="MaxSize"/> × MaxSize grid (pos_embed_max_size) and cropped at the centre for each grid, as
+/// diffusers' PatchEmbed.cropped_pos_embed does; a grid larger than MaxSize on either side cannot run.
+/// </summary>
 public sealed record PositionGenerator(string Kind, int BaseSize, double InterpolationScale)
 {
     public const string SinCos2D = "sincos-2d";
+    public const string SinCos2DCropped = "sincos-2d-cropped";
+
+    /// <summary>Kind sincos-2d-cropped: the side of the grid the table is built over; null for sincos-2d.</summary>
+    public int? MaxSize { get; init; }
+
+    /// <summary>Why a patch grid of rows × columns cannot get a table from this generator, or null when it can.</summary>
+    public string? GridProblem(int rows, int columns) =>
+        Kind == SinCos2DCropped && MaxSize is { } max && (rows > max || columns > max)
+            ? $"its patch grid {rows}×{columns} exceeds the position table's {max}×{max} (the transformer's pos_embed_max_size)"
+            : null;
 }
 
 /// <summary>Image pixels per latent pixel (the VAE's factor; 1 in pixel space): the image size the micro-conditions describe is the latent size times this.</summary>

@@ -20,6 +20,25 @@ public static class Sd3Stages
     /// <summary>Joint and joint-last pre: hidden [B, L + n, D] + temb → q (unscaled), k, v of every row.</summary>
     public static readonly StageSignature Pre = new(StageRoles.Pre, [N.Hidden, N.Temb], [N.Q, N.K, N.V]);
     public static readonly StageSignature Post = new(StageRoles.Post, [N.Hidden, N.AttentionOut, N.Temb], [N.HiddenOut]);
+    /// <summary>
+    /// Joint-dual (SD3.5's MMDiT-X) pre: as <see cref="Pre"/>, plus q2 (unscaled), k2, v2 [B, n, D] of the
+    /// image rows for the second, image-only attention (attn2, from the second modulation of the same input).
+    /// </summary>
+    public static readonly StageSignature PreDual = new(StageRoles.Pre, [N.Hidden, N.Temb], [N.Q, N.K, N.V, N.Q2, N.K2, N.V2]);
+    /// <summary>Joint-dual post: as <see cref="Post"/>, plus attn2's output [B, n, D] (image rows), gated into the image stream.</summary>
+    public static readonly StageSignature PostDual = new(StageRoles.Post, [N.Hidden, N.AttentionOut, N.Attention2Out, N.Temb], [N.HiddenOut]);
+
+    public static StageSignature PreFor(string kind) => BlockKind.HasImageAttention(kind) ? PreDual : Pre;
+    public static StageSignature PostFor(string kind) => BlockKind.HasImageAttention(kind) ? PostDual : Post;
+
+    /// <summary>The kind of SD3 block <paramref name="layer"/> of <paramref name="depth"/>: the last is context_pre_only.</summary>
+    public static string KindOf(int layer, int depth, bool imageAttention) => (layer == depth - 1, imageAttention) switch
+    {
+        (false, false) => BlockKind.Joint,
+        (true, false) => BlockKind.JointLast,
+        (false, true) => BlockKind.JointDual,
+        (true, true) => BlockKind.JointDualLast,
+    };
     /// <summary>Image rows of hidden (from row L) + temb → patch outputs [B, n, p·p·C_out].</summary>
     public static readonly StageSignature Final = new(StageRoles.Final, [N.Hidden, N.Temb], [N.PatchOut]);
     public static readonly StageSignature Model = new(StageRoles.Model, [N.Sample, N.Timestep, N.TextStates, N.Pooled], [N.Out]);

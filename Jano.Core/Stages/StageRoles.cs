@@ -39,6 +39,14 @@ public static class StageRoles
         public const string K = "k";
         public const string V = "v";
         public const string AttentionOut = "attention";
+        /// <summary>
+        /// The second, image-only self-attention of a joint-dual block (SD3.5's attn2): its query, key and
+        /// value rows [batch, tokens, D] from pre (image rows only, no prefix rows) and its output into post.
+        /// </summary>
+        public const string Q2 = "q2";
+        public const string K2 = "k2";
+        public const string V2 = "v2";
+        public const string Attention2Out = "attention2";
         public const string CrossK = "cross_k";
         public const string CrossV = "cross_v";
         public const string CrossBias = "cross_bias";

@@ -54,11 +54,14 @@ public static class Sd3PipelineExporter
         // Everything checked before the package folder exists: a failure leaves nothing behind.
         var transformerFolder = index.FolderOf("transformer");
         var transformerConfig = Path.Combine(transformerFolder, "config.json");
-        var (config, weights) = Sd3Exporter.Load(transformerFolder);
+        // The configs against each other first, so a mismatch is named by field rather than by a weight's shape.
+        var config = Sd3Config.Load(transformerConfig);
         var clipL = ClipConfig(index, "text_encoder");
         var clipG = ClipConfig(index, "text_encoder_2");
+        // encode_prompt: CLIP-L ⊕ CLIP-G states zero-padded to the T5 width (joint_attention_dim), T5 appended
+        // along tokens; pooled = text_embeds(L) ⊕ text_embeds(G).
         if (clipL.HiddenSize + clipG.HiddenSize > config.JointAttentionDim)
-            throw new ExportException($"{transformerConfig}: field 'joint_attention_dim' is {config.JointAttentionDim}, less than the CLIP widths {clipL.HiddenSize} + {clipG.HiddenSize} (text_encoder, text_encoder_2: 'hidden_size')");
+            throw new ExportException($"{transformerConfig}: field 'joint_attention_dim' is {config.JointAttentionDim}, less than the CLIP widths {clipL.HiddenSize} + {clipG.HiddenSize} (text_encoder, text_encoder_2: 'hidden_size') it pads to");
         if (clipL.ProjectionDim + clipG.ProjectionDim != config.PooledProjectionDim)
             throw new ExportException($"{transformerConfig}: field 'pooled_projection_dim' is {config.PooledProjectionDim}, but the CLIP projections give {clipL.ProjectionDim} + {clipG.ProjectionDim} (text_encoder, text_encoder_2: 'projection_dim')");
         if (hasT5)
@@ -66,16 +69,18 @@ public static class Sd3PipelineExporter
             var t5Path = Path.Combine(index.FolderOf("text_encoder_3"), "config.json");
             var t5 = T5Config.Load(t5Path);
             if (t5.DModel != config.JointAttentionDim)
-                throw new ExportException($"{t5Path}: field 'd_model' is {t5.DModel}, but the transformer's 'joint_attention_dim' is {config.JointAttentionDim} ({transformerConfig})");
+                throw new ExportException($"{transformerConfig}: field 'joint_attention_dim' is {config.JointAttentionDim}, but text_encoder_3's 'd_model' is {t5.DModel} ({t5Path}); the T5 states join the padded CLIP states along tokens, so the widths must be equal");
         }
+        var textTokens = ClipTokens + (hasT5 ? T5Tokens : ClipTokens);
+        Sd3Exporter.GeometryFor(config, textTokens, options); // --size before any weight is read
         var vaeConfigPath = Path.Combine(index.FolderOf("vae"), "config.json");
         var vae = AutoencoderKlConfig.Load(vaeConfigPath);
         if (vae.LatentChannels != config.InChannels)
             throw new ExportException($"{vaeConfigPath}: field 'latent_channels' is {vae.LatentChannels}, but the transformer takes {config.InChannels}-channel latents ({transformerConfig}: 'in_channels')");
         var scheduler = SchedulerConfigReader.Resolve(transformerFolder, options, learnedSigma: false, options.Log);
+        var (_, weights) = Sd3Exporter.Load(transformerFolder);
 
         using var package = new PackageFolder(output);
-        var textTokens = ClipTokens + (hasT5 ? T5Tokens : ClipTokens);
         var transformer = Sd3Exporter.WriteTransformer(config, weights, textTokens, package, options);
         var compute = T5Exporter.ComputeType(options.DType);
         var encoders = new List<TextEncoderComponent>

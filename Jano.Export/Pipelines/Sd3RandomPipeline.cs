@@ -16,14 +16,24 @@ namespace Jano.Export.Pipelines;
 /// (FlowMatch, shift 3)), for tests and demos of `jano export --pipeline`: SD3's wiring at tiny widths
 /// (joint width = CLIP-L + CLIP-G widths = T5's d_model; pooled = the two projections). The CLIP
 /// tokenizers are the committed reduced vocabulary, the T5 one the tiny SentencePiece model.
+/// <c>sd35</c> is the same pipeline with an SD3.5-medium-shaped transformer: qk_norm rms_norm and the
+/// MMDiT-X second, image-only attention in the first layers (0 and 1 of 3; SD3.5 medium: 0 to 12 of 24).
 /// </summary>
 public static class Sd3RandomPipeline
 {
     public const string Name = "sd3";
+    public const string Sd35Name = "sd35";
+    public static readonly IReadOnlyList<string> Names = [Name, Sd35Name];
     private const int ClipLWidth = 16, ClipGWidth = 24, JointWidth = ClipLWidth + ClipGWidth, ProjectionL = 8, ProjectionG = 12, T5Pieces = 300;
 
-    public static void Write(string outputFolder, int seed)
+    public static void Write(string kind, string outputFolder, int seed)
     {
+        var sd35 = kind switch
+        {
+            Name => false,
+            Sd35Name => true,
+            _ => throw new ExportException($"--pipeline '{kind}' is not one this command writes ({string.Join(", ", Names)})"),
+        };
         if (File.Exists(outputFolder)) throw new ExportException($"{outputFolder}: the output path is a file, not a folder");
         if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
             throw new ExportException($"{outputFolder}: the output folder exists and is not empty; choose a new one");
@@ -32,9 +42,9 @@ public static class Sd3RandomPipeline
         var transformer = new JsonObject
         {
             ["_class_name"] = Sd3Config.ClassName, ["sample_size"] = 8, ["patch_size"] = 2, ["in_channels"] = 16, ["out_channels"] = 16,
-            ["num_layers"] = 2, ["num_attention_heads"] = 2, ["attention_head_dim"] = 8, ["joint_attention_dim"] = JointWidth,
+            ["num_layers"] = sd35 ? 3 : 2, ["num_attention_heads"] = 2, ["attention_head_dim"] = 8, ["joint_attention_dim"] = JointWidth,
             ["caption_projection_dim"] = 16, ["pooled_projection_dim"] = ProjectionL + ProjectionG, ["pos_embed_max_size"] = 16,
-            ["dual_attention_layers"] = new JsonArray(), ["qk_norm"] = null,
+            ["dual_attention_layers"] = sd35 ? new JsonArray(0, 1) : new JsonArray(), ["qk_norm"] = sd35 ? "rms_norm" : null,
         };
         WriteTransformer(transformer, Path.Combine(outputFolder, "transformer"), seed);
         var vocab = ReadResource("vocab.json");
@@ -77,8 +87,11 @@ public static class Sd3RandomPipeline
 
     /// <summary>
     /// Random SD3 transformer weights: the tensors the exporter's loader asks for, each N(0, 1/fan_in)
-    /// (1-D: 0.02·N around 0, norm scales around 1), so activations keep unit scale.
+    /// (1-D: 0.02·N around 0, norm scales around 1), so activations keep unit scale; the position table
+    /// is diffusers' sin-cos one, so the package runs at any size the table covers.
     /// </summary>
+    private const string PositionTable = "pos_embed.pos_embed";
+
     private static void WriteTransformer(JsonObject configJson, string folder, int seed)
     {
         var configPath = Path.Combine(folder, "config.json");
@@ -93,6 +106,9 @@ public static class Sd3RandomPipeline
             var isScale = shape.Length == 1 && key.EndsWith("weight", StringComparison.Ordinal);
             var std = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0.02;
             for (long i = 0; i < count; i++) data[i] = (float)((isScale ? 1 : 0) + std * Gaussian(random));
+            // The position table is a buffer diffusers computes, not a parameter (drawn above all the same,
+            // so the other tensors keep their values).
+            if (key == PositionTable) data = Sd3PositionGenerator.Table(config);
             tensors.Add(SafetensorsTensor.FromFloat32(key, shape, data));
             return data;
         });

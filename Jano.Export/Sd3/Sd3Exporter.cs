@@ -53,6 +53,20 @@ public static class Sd3Exporter
         return PixArtExporter.Complete(package, output, transformer, [], new DecoderComponent(), scheduler, options);
     }
 
+    /// <summary>
+    /// The package's geometry: the config's sample size, or --size (latent pixels), which must be whole
+    /// patches on a grid the position table (pos_embed_max_size a side) covers.
+    /// </summary>
+    public static LatentGeometry GeometryFor(Sd3Config config, int textTokens, ExportOptions options)
+    {
+        var geometry = LatentGeometry.Square(config.InChannels, config.OutChannels, config.SampleSize, config.PatchSize) with { PrefixRows = textTokens };
+        if (options.Size is var (height, width)) geometry = geometry with { Height = height, Width = width };
+        if (geometry.Problem() is { } problem) throw new ExportException($"--size {geometry.Height}x{geometry.Width}: {problem}");
+        if (geometry.GridHeight > config.PosEmbedMaxSize || geometry.GridWidth > config.PosEmbedMaxSize)
+            throw new ExportException($"--size {geometry.Height}x{geometry.Width}: its patch grid {geometry.GridHeight}×{geometry.GridWidth} exceeds the transformer's pos_embed_max_size {config.PosEmbedMaxSize} (at most {config.PosEmbedMaxSize * config.PatchSize} latent pixels a side)");
+        return geometry;
+    }
+
     public static PixArtExporter.TransformerExport WriteTransformer(Sd3Config config, Sd3Weights weights, int textTokens, PackageFolder package, ExportOptions options)
     {
         var compute = options.DType switch
@@ -61,11 +75,10 @@ public static class Sd3Exporter
             "float16" => OnnxElementType.Float16,
             _ => throw new ExportException($"dtype '{options.DType}' is not supported (float32 or float16)"),
         };
-        var geometry = LatentGeometry.Square(config.InChannels, config.OutChannels, config.SampleSize, config.PatchSize) with { PrefixRows = textTokens };
-        if (options.Size is var (height, width)) geometry = geometry with { Height = height, Width = width };
-        if (geometry.Problem() is { } problem) throw new ExportException($"--size {geometry.Height}x{geometry.Width}: {problem}");
+        var geometry = GeometryFor(config, textTokens, options);
         var presets = JanoPresets.For(geometry.Height, geometry.Width).ToDictionary(p => p.Key, p => p.Value);
-        var defaultPreset = options.DefaultJanoPreset ?? JanoPresets.Reference;
+        // SD3 packages default to the reference implementation's SD3 preset.
+        var defaultPreset = options.DefaultJanoPreset ?? JanoPresets.Sd3;
         if (!presets.ContainsKey(defaultPreset))
             throw new ExportException($"default Jano preset '{defaultPreset}' is not one of the package's presets ({string.Join(", ", presets.Keys)})");
         var graphs = new Sd3StageGraphs(config, weights, textTokens, compute);
@@ -79,11 +92,12 @@ public static class Sd3Exporter
         for (var i = 0; i < config.NumLayers; i++)
         {
             var layer = i;
+            var kind = Sd3Stages.KindOf(i, config.NumLayers, config.IsDual(i));
             blocks.Add(new BlockStages
             {
-                Kind = i == config.NumLayers - 1 ? BlockKind.JointLast : BlockKind.Joint,
-                Pre = Save($"block_{i:D2}.pre.onnx", Sd3Stages.Pre, () => graphs.Pre(layer)),
-                Post = Save($"block_{i:D2}.post.onnx", Sd3Stages.Post, () => graphs.Post(layer)),
+                Kind = kind,
+                Pre = Save($"block_{i:D2}.pre.onnx", Sd3Stages.PreFor(kind), () => graphs.Pre(layer)),
+                Post = Save($"block_{i:D2}.post.onnx", Sd3Stages.PostFor(kind), () => graphs.Post(layer)),
             });
         }
         var final = Save("final.onnx", Sd3Stages.Final, graphs.Final);
@@ -91,7 +105,8 @@ public static class Sd3Exporter
         var model = options.WholeGraph
             ? Save("model.onnx", Sd3Stages.Model, () => new Sd3WholeGraph(config, weights, geometry.Height, geometry.Width, compute).Build())
             : null;
-        // The position rows of this size: the centre crop of the checkpoint's table, as diffusers crops it.
+        // The position rows of this size: the centre crop of the checkpoint's table, as diffusers crops it
+        // (other sizes: the manifest's generator, when the table is diffusers' sin-cos one).
         var positions = weights.CroppedPositions(config.PosEmbedMaxSize, geometry.GridHeight, geometry.GridWidth, config.HiddenSize);
         var positionsTable = package.SaveImageRowTable(Sd3Stages.PositionsTable, "positions.safetensors", positions, geometry.Tokens, config.HiddenSize);
 
@@ -115,6 +130,7 @@ public static class Sd3Exporter
                 Embed = embed, Cond = cond, Context = context, Blocks = blocks, Final = final, Attention = attention, Model = model,
             },
             Tables = [positionsTable],
+            Positions = Sd3PositionGenerator.For(config, weights, options.Log),
         };
         return new PixArtExporter.TransformerExport(component, presets, defaultPreset);
     }

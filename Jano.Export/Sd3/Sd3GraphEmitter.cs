@@ -52,14 +52,22 @@ public sealed class Sd3GraphEmitter(Sd3Config config, Sd3Weights weights)
 
     /// <summary>
     /// AdaLayerNormZero rows [B, 1, D] ×6 from SiLU(temb): shift, 1 + scale, gate (attention), shift,
-    /// 1 + scale, gate (MLP); the "1 +" is folded into the bias. Continuous (last context): 1 + scale, shift.
+    /// 1 + scale, gate (MLP); the "1 +" is folded into the bias. SD35AdaLayerNormZeroX (dual attention):
+    /// those six, then shift, 1 + scale, gate of attn2. Continuous (last context): 1 + scale, shift.
     /// </summary>
     public string[] Modulation(OnnxGraphBuilder g, string cond, LinearWeights w, string name)
     {
         var rows = w.Out / D;
         var bias = (float[])w.Bias.Clone();
-        // AdaLayerNormZero chunks (shift, scale, gate, shift, scale, gate); AdaLayerNormContinuous (scale, shift).
-        int[] scaleRows = rows == 6 ? [1, 4] : [0];
+        // AdaLayerNormZero chunks (shift, scale, gate, shift, scale, gate), ZeroX three more (shift, scale, gate);
+        // AdaLayerNormContinuous (scale, shift).
+        int[] scaleRows = rows switch
+        {
+            6 => [1, 4],
+            9 => [1, 4, 7],
+            2 => [0],
+            _ => throw new ArgumentException($"{name}: {rows} modulation rows; AdaLayerNorm variants have 2, 6 or 9"),
+        };
         foreach (var r in scaleRows)
             for (var j = 0; j < D; j++) bias[r * D + j] += 1f;
         var mod = g.Linear(cond, w.Weight, bias, w.In, w.Out, name);
@@ -70,6 +78,30 @@ public sealed class Sd3GraphEmitter(Sd3Config config, Sd3Weights weights)
     /// <summary>LayerNorm without affine, then x·(1 + scale) + shift.</summary>
     public static string Modulate(OnnxGraphBuilder g, string x, int d, string scalePlusOne, string shift, string name) =>
         g.Add(g.Mul(g.LayerNorm(x, d, Eps, name), scalePlusOne), shift, name + ".modulated");
+
+    /// <summary>
+    /// norm1's modulated image rows: x for the joint attention and, in a dual-attention block, x2 for attn2.
+    /// SD35AdaLayerNormZeroX modulates one LayerNorm of the block's input twice (rows 1, 0 and 7, 6).
+    /// </summary>
+    public (string X, string? X2) ImageInputs(OnnxGraphBuilder g, string image, string[] m, bool dual, string name)
+    {
+        if (!dual) return (Modulate(g, image, D, m[1], m[0], name), null);
+        var normed = g.LayerNorm(image, D, Eps, name);
+        return (g.Add(g.Mul(normed, m[1]), m[0], name + ".modulated"), g.Add(g.Mul(normed, m[7]), m[6], name + ".modulated2"));
+    }
+
+    /// <summary>
+    /// The image rows after the attentions, in diffusers' order: h = x + gate·to_out(attention), then in a
+    /// dual-attention block h + gate2·attn2.to_out(attention2), then h + gate_mlp·MLP(norm2(h) modulated).
+    /// </summary>
+    public string ImageStream(OnnxGraphBuilder g, string image, string attention, string? attention2, string[] m, Sd3BlockWeights b, string name)
+    {
+        var h = g.Add(image, g.Mul(m[2], LinearOf(g, attention, b.Out, name + ".attn.to_out.0")), name + ".after_attn");
+        if (attention2 is not null)
+            h = g.Add(h, g.Mul(m[8], LinearOf(g, attention2, b.Attention2!.Out, name + ".attn2.to_out.0")), name + ".after_attn2");
+        var hm = Modulate(g, h, D, m[4], m[3], name + ".norm2");
+        return g.Add(h, g.Mul(m[5], FeedForward(g, hm, b.MlpUp, b.MlpDown, name + ".ff")), name + ".out");
+    }
 
     /// <summary>
     /// Projections of one stream for the joint attention: q (carrying 1/√hd unless the attention op

@@ -11,7 +11,7 @@ namespace Jano.Export.Sd3;
 /// the graphs split the rows at the constant L. Symbolic dimensions: "batch", "rows" (L + n), "tokens"
 /// (n), "text_tokens" (L at the context graph). Attention is the engine's (kernel or MultiHeadAttention,
 /// both scaling by 1/√hd), so the pre graph leaves q unscaled. Each pre and post graph recomputes its
-/// block's modulation from temb: one [B, D] × [D, 6D] product, small beside the rows.
+/// block's modulation from temb: one [B, D] × [D, 6D] product (9D with dual attention), small beside the rows.
 /// </summary>
 public sealed class Sd3StageGraphs(Sd3Config config, Sd3Weights weights, int prefixRows, OnnxElementType compute = OnnxElementType.Float)
 {
@@ -49,7 +49,10 @@ public sealed class Sd3StageGraphs(Sd3Config config, Sd3Weights weights, int pre
         return g.Build("prefix rows; patch tokens + positions → hidden");
     }
 
-    /// <summary>Text rows with norm1_context and the context projections, image rows with norm1 and the image ones.</summary>
+    /// <summary>
+    /// Text rows with norm1_context and the context projections, image rows with norm1 and the image ones;
+    /// in a dual-attention block also attn2's projections of the image rows' second modulation.
+    /// </summary>
     public ModelProto Pre(int layer)
     {
         var b = weights.Blocks[layer];
@@ -60,7 +63,7 @@ public sealed class Sd3StageGraphs(Sd3Config config, Sd3Weights weights, int pre
         var (text, image) = (g.Slice(h, 1, 0, L, "text_rows"), g.Slice(h, 1, L, long.MaxValue, "image_rows"));
         var m = _emit.Modulation(g, temb, b.Norm1, n + ".norm1.linear");
         var mc = _emit.Modulation(g, temb, b.Norm1Context, n + ".norm1_context.linear");
-        var x = Sd3GraphEmitter.Modulate(g, image, D, m[1], m[0], n + ".norm1");
+        var (x, x2) = _emit.ImageInputs(g, image, m, b.Attention2 is not null, n + ".norm1");
         // The last block's context norm is AdaLayerNormContinuous: rows (1 + scale, shift).
         var xc = b.AddOut is null
             ? Sd3GraphEmitter.Modulate(g, text, D, mc[0], mc[1], n + ".norm1_context")
@@ -71,11 +74,18 @@ public sealed class Sd3StageGraphs(Sd3Config config, Sd3Weights weights, int pre
         g.Output(g.ToFloat32(g.Concat([cq, q], 1, "q_rows")), N.Q, F, "batch", "rows", D);
         g.Output(g.ToFloat32(g.Concat([ck, k], 1, "k_rows")), N.K, F, "batch", "rows", D);
         g.Output(g.ToFloat32(g.Concat([cv, v], 1, "v_rows")), N.V, F, "batch", "rows", D);
-        return g.Build("hidden + temb → q (unscaled), k, v over [text; image] rows");
+        if (b.Attention2 is not { } a2) return g.Build("hidden + temb → q (unscaled), k, v over [text; image] rows");
+
+        // attn2 (SD3.5): image rows only; the engine keeps their K/V in a cache of its own.
+        var (q2, k2, v2) = _emit.Projections(g, x2!, a2.Q, a2.K, a2.V, a2.NormQ, a2.NormK, n + ".attn2", scaleQuery: false);
+        g.Output(g.ToFloat32(q2), N.Q2, F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(k2), N.K2, F, "batch", "tokens", D);
+        g.Output(g.ToFloat32(v2), N.V2, F, "batch", "tokens", D);
+        return g.Build("hidden + temb → q (unscaled), k, v over [text; image] rows; q2 (unscaled), k2, v2 over image rows");
     }
 
     /// <summary>
-    /// Image rows: gated to_out residual, norm2, gated MLP. Text rows: the same with the context weights,
+    /// Image rows: gated to_out residual (and attn2's, in a dual-attention block), norm2, gated MLP. Text rows: the same with the context weights,
     /// or passed through unchanged in the last block (nothing reads them after it).
     /// </summary>
     public ModelProto Post(int layer)
@@ -85,14 +95,13 @@ public sealed class Sd3StageGraphs(Sd3Config config, Sd3Weights weights, int pre
         var g = Builder($"block_{layer:D2}_post");
         var h = g.ToCompute(g.Input(N.Hidden, F, "batch", "rows", D));
         var attention = g.ToCompute(g.Input(N.AttentionOut, F, "batch", "rows", D));
+        var attention2 = b.Attention2 is null ? null : g.ToCompute(g.Input(N.Attention2Out, F, "batch", "tokens", D));
         var temb = g.ToCompute(g.Input(N.Temb, F, "batch", D));
         var (text, image) = (g.Slice(h, 1, 0, L, "text_rows"), g.Slice(h, 1, L, long.MaxValue, "image_rows"));
         var (textAttn, imageAttn) = (g.Slice(attention, 1, 0, L, "text_attention"), g.Slice(attention, 1, L, long.MaxValue, "image_attention"));
 
         var m = _emit.Modulation(g, temb, b.Norm1, n + ".norm1.linear");
-        var hi = g.Add(image, g.Mul(m[2], Sd3GraphEmitter.LinearOf(g, imageAttn, b.Out, n + ".attn.to_out.0")), n + ".after_attn");
-        var hm = Sd3GraphEmitter.Modulate(g, hi, D, m[4], m[3], n + ".norm2");
-        hi = g.Add(hi, g.Mul(m[5], Sd3GraphEmitter.FeedForward(g, hm, b.MlpUp, b.MlpDown, n + ".ff")), n + ".out");
+        var hi = _emit.ImageStream(g, image, imageAttn, attention2, m, b, n);
 
         var ht = text;
         if (b.AddOut is not null)
@@ -116,7 +125,10 @@ public sealed class Sd3StageGraphs(Sd3Config config, Sd3Weights weights, int pre
         return g.Build("image rows + temb → patch outputs");
     }
 
-    /// <summary>ONNX Runtime's MultiHeadAttention over [text; image] rows (scale 1/√hd).</summary>
+    /// <summary>
+    /// ONNX Runtime's MultiHeadAttention (scale 1/√hd), shape-generic: the joint attention over [text; image]
+    /// rows, and attn2 over the image rows alone (n queries against N keys) with the same graph.
+    /// </summary>
     public ModelProto Attention()
     {
         var g = Builder("attention");

@@ -6,17 +6,27 @@ namespace Jano.Export.Sd3;
 public sealed record Sd3QkNorms(float[] Q, float[] K, float[] AddedQ, float[] AddedK);
 
 /// <summary>
+/// The second, image-only self-attention of an SD3.5 MMDiT-X block (attn2): its own projections, output
+/// projection and, with qk_norm, its own per-head RMS norms of the queries and keys (no context stream).
+/// </summary>
+public sealed record Sd3ImageAttentionWeights(
+    LinearWeights Q, LinearWeights K, LinearWeights V, LinearWeights Out, float[]? NormQ, float[]? NormK);
+
+/// <summary>
 /// One joint block. The last block is context_pre_only: its context norm is AdaLayerNormContinuous
 /// (2D rows, no gates) and it has no context output, so ContextOut and the context MLP are null.
+/// A dual-attention block (SD3.5) has Norm1 of 9D rows (SD35AdaLayerNormZeroX: the six of
+/// AdaLayerNormZero, then shift, scale, gate of attn2) and Attention2; other blocks have null there.
 /// </summary>
 public sealed record Sd3BlockWeights(
-    LinearWeights Norm1,             // D → 6D: shift, scale, gate (attention); shift, scale, gate (MLP)
+    LinearWeights Norm1,             // D → 6D: shift, scale, gate (attention); shift, scale, gate (MLP); D → 9D with attn2's three
     LinearWeights Norm1Context,      // D → 6D, or D → 2D (scale, shift) in the last block
     LinearWeights Q, LinearWeights K, LinearWeights V, LinearWeights Out,
     LinearWeights AddQ, LinearWeights AddK, LinearWeights AddV, LinearWeights? AddOut,
     LinearWeights MlpUp, LinearWeights MlpDown,
     LinearWeights? ContextMlpUp, LinearWeights? ContextMlpDown,
-    Sd3QkNorms? QkNorms);
+    Sd3QkNorms? QkNorms,
+    Sd3ImageAttentionWeights? Attention2 = null);
 
 /// <summary>Every parameter of an SD3 transformer, keyed as diffusers' SD3Transformer2DModel state dict.</summary>
 public sealed record Sd3Weights(
@@ -45,8 +55,9 @@ public sealed record Sd3Weights(
         {
             var b = $"transformer_blocks.{i}.";
             var last = i == c.NumLayers - 1;
+            var dual = c.IsDual(i);
             blocks[i] = new Sd3BlockWeights(
-                Lin(b + "norm1.linear", d, 6 * d),
+                Lin(b + "norm1.linear", d, (dual ? 9 : 6) * d),
                 Lin(b + "norm1_context.linear", d, last ? 2 * d : 6 * d),
                 Lin(b + "attn.to_q", d, d), Lin(b + "attn.to_k", d, d), Lin(b + "attn.to_v", d, d), Lin(b + "attn.to_out.0", d, d),
                 Lin(b + "attn.add_q_proj", d, d), Lin(b + "attn.add_k_proj", d, d), Lin(b + "attn.add_v_proj", d, d),
@@ -56,6 +67,11 @@ public sealed record Sd3Weights(
                 c.QkRmsNorm
                     ? new Sd3QkNorms(get(b + "attn.norm_q.weight", [hd]), get(b + "attn.norm_k.weight", [hd]),
                         get(b + "attn.norm_added_q.weight", [hd]), get(b + "attn.norm_added_k.weight", [hd]))
+                    : null,
+                dual
+                    ? new Sd3ImageAttentionWeights(
+                        Lin(b + "attn2.to_q", d, d), Lin(b + "attn2.to_k", d, d), Lin(b + "attn2.to_v", d, d), Lin(b + "attn2.to_out.0", d, d),
+                        c.QkRmsNorm ? get(b + "attn2.norm_q.weight", [hd]) : null, c.QkRmsNorm ? get(b + "attn2.norm_k.weight", [hd]) : null)
                     : null);
         }
 

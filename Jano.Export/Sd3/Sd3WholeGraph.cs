@@ -7,7 +7,8 @@ namespace Jano.Export.Sd3;
 /// The whole SD3 transformer in one graph (model.onnx) for one latent size: sample [B, C, H, W],
 /// timestep [B], text_states [B, L, joint_attention_dim], pooled [B, P] → out [B, C_out, H, W].
 /// Joint attention runs over concat([image rows; text rows]) as diffusers' JointAttnProcessor2_0
-/// does (the order does not change the result: attention is permutation-equivariant).
+/// does (the order does not change the result: attention is permutation-equivariant). Dual-attention
+/// (SD3.5 MMDiT-X) blocks add attn2, a self-attention over the image rows alone.
 /// </summary>
 public sealed class Sd3WholeGraph(Sd3Config config, Sd3Weights weights, int height, int width, OnnxElementType compute = OnnxElementType.Float)
 {
@@ -52,7 +53,7 @@ public sealed class Sd3WholeGraph(Sd3Config config, Sd3Weights weights, int heig
         var last = b.AddOut is null;
         var m = _emit.Modulation(g, cond, b.Norm1, n + ".norm1.linear");
         var mc = _emit.Modulation(g, cond, b.Norm1Context, n + ".norm1_context.linear");
-        var x = Sd3GraphEmitter.Modulate(g, image, d, m[1], m[0], n + ".norm1");
+        var (x, x2) = _emit.ImageInputs(g, image, m, b.Attention2 is not null, n + ".norm1");
         // Continuous (last block): rows (1 + scale, shift); zero: (shift, 1 + scale, gate, ...).
         var xc = last ? Sd3GraphEmitter.Modulate(g, context, d, mc[0], mc[1], n + ".norm1_context")
                       : Sd3GraphEmitter.Modulate(g, context, d, mc[1], mc[0], n + ".norm1_context");
@@ -64,9 +65,15 @@ public sealed class Sd3WholeGraph(Sd3Config config, Sd3Weights weights, int heig
             g.Concat([q, cq], 1, n + ".attn.q"), g.Concat([k, ck], 1, n + ".attn.k"), g.Concat([v, cv], 1, n + ".attn.v"), n + ".attn");
         var imageAttn = g.Slice(joint, 1, 0, tokens, n + ".attn.image_rows");
 
-        var h = g.Add(image, g.Mul(m[2], Sd3GraphEmitter.LinearOf(g, imageAttn, b.Out, n + ".attn.to_out.0")), n + ".after_attn");
-        var hm = Sd3GraphEmitter.Modulate(g, h, d, m[4], m[3], n + ".norm2");
-        h = g.Add(h, g.Mul(m[5], Sd3GraphEmitter.FeedForward(g, hm, b.MlpUp, b.MlpDown, n + ".ff")), n + ".out");
+        // SD3.5's attn2: self-attention over the image rows alone, from the second modulation of the input.
+        string? imageAttn2 = null;
+        if (b.Attention2 is { } a2)
+        {
+            var (q2, k2, v2) = _emit.Projections(g, x2!, a2.Q, a2.K, a2.V, a2.NormQ, a2.NormK, n + ".attn2");
+            imageAttn2 = _emit.Attention(g, q2, k2, v2, n + ".attn2");
+        }
+
+        var h = _emit.ImageStream(g, image, imageAttn, imageAttn2, m, b, n);
         if (last) return (h, null);
 
         var contextAttn = g.Slice(joint, 1, tokens, long.MaxValue, n + ".attn.context_rows");

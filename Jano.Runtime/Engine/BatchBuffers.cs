@@ -8,7 +8,8 @@ namespace Jano.Runtime.Engine;
 /// then the image tokens in scheduling order. Activations (hidden ping-pong, queries, attention output,
 /// new K/V rows) are packed [B, L + n, D] for the current step; per-layer K/V are persistent
 /// [B, L + N, D] and the output persistent [B, N, W]: rows past what a step computed keep the values
-/// of the last step that computed them.
+/// of the last step that computed them. Blocks with the image-only attention (joint-dual) have a second
+/// persistent K/V of the N image rows alone ([B, N, D], no prefix rows).
 /// </summary>
 public sealed class BatchBuffers : IDisposable
 {
@@ -27,6 +28,22 @@ public sealed class BatchBuffers : IDisposable
         Keys = Enumerable.Range(0, shape.Depth).Select(_ => device.Allocate(rows, d)).ToArray();
         Values = Enumerable.Range(0, shape.Depth).Select(_ => device.Allocate(rows, d)).ToArray();
         Output = device.Allocate(batch * shape.Tokens, shape.PatchOutputWidth);
+        Keys2 = new StepBuffer?[shape.Depth];
+        Values2 = new StepBuffer?[shape.Depth];
+        if (!shape.AnyImageAttention) return;
+        // The image-only attention (joint-dual blocks): packed [B, n, D] activations, and per such layer
+        // a persistent [B, N, D] K/V cache of the image rows alone (no prefix rows).
+        int imageRows = batch * shape.Tokens;
+        Queries2 = device.Allocate(imageRows, d);
+        Attention2Out = device.Allocate(imageRows, d);
+        NewKeys2 = device.Allocate(imageRows, d);
+        NewValues2 = device.Allocate(imageRows, d);
+        for (var i = 0; i < shape.Depth; i++)
+        {
+            if (!shape.HasImageAttention(i)) continue;
+            Keys2[i] = device.Allocate(imageRows, d);
+            Values2[i] = device.Allocate(imageRows, d);
+        }
     }
 
     public int Batch { get; }
@@ -41,6 +58,16 @@ public sealed class BatchBuffers : IDisposable
     public StepBuffer[] Keys { get; }
     public StepBuffer[] Values { get; }
     public StepBuffer Output { get; }
+
+    /// <summary>The image-only attention's packed q2, output and new k2/v2 rows [B, n, D]; null when no block has it.</summary>
+    public StepBuffer? Queries2 { get; }
+    public StepBuffer? Attention2Out { get; }
+    public StepBuffer? NewKeys2 { get; }
+    public StepBuffer? NewValues2 { get; }
+
+    /// <summary>Per layer, the image-only attention's persistent K/V [B, N, D] (image rows in scheduling order); null for blocks without it.</summary>
+    public StepBuffer?[] Keys2 { get; }
+    public StepBuffer?[] Values2 { get; }
 
     /// <summary>The hidden buffer block <paramref name="layer"/> reads: the embedding's output for block 0, then the ping-pong buffers.</summary>
     public StepBuffer HiddenIn(int layer, StepBuffer embedded) => layer == 0 ? embedded : (layer % 2 == 1 ? HiddenA : HiddenB);
@@ -69,5 +96,7 @@ public sealed class BatchBuffers : IDisposable
         Captions?.Dispose();
         foreach (var b in new[] { HiddenA, HiddenB, Queries, AttentionOut, NewKeys, NewValues, NewOutput, Output }.Concat(Keys).Concat(Values))
             b.Dispose();
+        foreach (var b in new[] { Queries2, Attention2Out, NewKeys2, NewValues2 }.Concat(Keys2).Concat(Values2))
+            b?.Dispose();
     }
 }

@@ -19,8 +19,15 @@ public sealed class StepRuns(BoundRun embed, BoundRun[] pre, BoundRun[] post, Bo
     /// <summary>Per-layer MultiHeadAttention runs when attention goes through ONNX Runtime (bound by the engine); null for the kernel.</summary>
     public BoundRun[]? Attention { get; set; }
 
+    /// <summary>
+    /// Per-layer MultiHeadAttention runs of the image-only attention (n queries against the N image rows'
+    /// second K/V), bound by the engine when attention goes through ONNX Runtime; null entries for blocks without it.
+    /// </summary>
+    public BoundRun?[]? Attention2 { get; set; }
+
     public void Dispose()
     {
         foreach (var r in Pre.Concat(Post).Append(Final).Append(Embed).Concat(Attention ?? []).Concat(Cond is null ? [] : [Cond])) r.Dispose();
+        foreach (var r in Attention2 ?? []) r?.Dispose();
     }
 }

@@ -14,6 +14,9 @@ namespace Jano.Runtime.Engine;
 /// embed → per block (pre → new K/V rows [0, L + n) into the persistent buffers → attention of L + n
 /// queries against all L + N keys → post) → final into rows [0, n) of the persistent output. A dense
 /// step is n = N in natural order; every acceleration is a smaller n or a new order on the same path.
+/// A block with the image-only attention (the shape says which: SD3.5's joint-dual) also writes its new
+/// k2/v2 rows [0, n) into a second persistent K/V of the N image rows and attends its n image queries
+/// against all N, between the joint attention and post.
 /// The conditional and unconditional branches run as one batch of two. Every input and output is bound
 /// to a persistent buffer of the step device (host memory, or GPU memory with ONNX Runtime and our
 /// kernels on one stream), so a step allocates nothing and, on a GPU, moves only the computed patch
@@ -48,6 +51,8 @@ public sealed class TokenEngine : IDisposable
     private readonly int[] _rowOf;
     private readonly int[] _reorderTokens;
     private readonly int[] _reorderRows;
+    /// <summary>Per block: whether it runs the image-only attention (all false for PixArt and SD3 without dual attention).</summary>
+    private readonly bool[] _imageAttention;
     private BatchBuffers? _current;
 
     /// <param name="program">The family's block program; the engine attaches to it and detaches on dispose (it does not own it).</param>
@@ -79,6 +84,9 @@ public sealed class TokenEngine : IDisposable
         _rowOf = new int[n];
         _reorderTokens = new int[n];
         _reorderRows = Enumerable.Range(0, rows).ToArray();
+        if (_shape.ImageAttentionLayers is { } flags && flags.Count != _shape.Depth)
+            throw new ArgumentException($"the program flags {flags.Count} blocks for image attention, the model has {_shape.Depth}");
+        _imageAttention = Enumerable.Range(0, _shape.Depth).Select(_shape.HasImageAttention).ToArray();
         _tables = program.TablesFor(geometry).Select(t => new TokenTableBuffer(device, t.Name, t.Values, t.Width, t.IncludesPrefix, _shape.PrefixRows)).ToArray();
         _bindings = new EngineBindings(device, _runOptions, _patches, _embedded, _tables);
         _condRun = program.Attach(device, _runOptions, _timestep, geometry);
@@ -116,15 +124,22 @@ public sealed class TokenEngine : IDisposable
     }
 
     /// <summary>A branch's self-attention keys of one layer [L + N, D]: prefix rows, then image rows in scheduling order (tests, introspection; copies).</summary>
-    public float[] Keys(int branch, int layer) => Item(Current.Keys[layer], branch);
+    public float[] Keys(int branch, int layer) => Item(Current.Keys[layer], branch, _shape.Rows);
 
-    public float[] Values(int branch, int layer) => Item(Current.Values[layer], branch);
+    public float[] Values(int branch, int layer) => Item(Current.Values[layer], branch, _shape.Rows);
+
+    /// <summary>A branch's image-only attention keys of a joint-dual layer [N, D]: image rows in scheduling order, no prefix rows (tests; copies).</summary>
+    public float[] Keys2(int branch, int layer) => Item(Current.Keys2[layer] ?? throw NoImageAttention(layer), branch, _shape.Tokens);
+
+    public float[] Values2(int branch, int layer) => Item(Current.Values2[layer] ?? throw NoImageAttention(layer), branch, _shape.Tokens);
+
+    private static InvalidOperationException NoImageAttention(int layer) => new($"block {layer} has no image-only attention (not a joint-dual block)");
 
     private BatchBuffers Current => _current ?? throw new InvalidOperationException("no captions set; call SetCaptions first");
 
-    private float[] Item(StepBuffer buffer, int item)
+    private float[] Item(StepBuffer buffer, int item, int rowsPerItem)
     {
-        var rows = _shape.Rows * buffer.Width;
+        var rows = rowsPerItem * buffer.Width;
         var copy = new float[rows];
         _device.Download(buffer, (long)item * rows, copy);
         return copy;
@@ -132,7 +147,8 @@ public sealed class TokenEngine : IDisposable
 
     /// <summary>
     /// Sets the scheduling order of the image tokens. Rows of the persistent buffers move along, so
-    /// every token keeps its cached K/V and output values under the new order; prefix rows stay put.
+    /// every token keeps its cached K/V (both attentions' in joint-dual blocks) and output values under the
+    /// new order; prefix rows stay put.
     /// </summary>
     public void SetOrder(ReadOnlySpan<int> order)
     {
@@ -156,6 +172,9 @@ public sealed class TokenEngine : IDisposable
             if (batch is null) continue;
             foreach (var buffer in batch.Keys) Reorder(buffer, batch.Batch, _reorderRows);
             foreach (var buffer in batch.Values) Reorder(buffer, batch.Batch, _reorderRows);
+            // The image-only attention's caches hold image rows alone: they move as the output does.
+            foreach (var buffer in batch.Keys2) if (buffer is not null) Reorder(buffer, batch.Batch, _reorderTokens);
+            foreach (var buffer in batch.Values2) if (buffer is not null) Reorder(buffer, batch.Batch, _reorderTokens);
             Reorder(batch.Output, batch.Batch, _reorderTokens);
         }
         order.CopyTo(_order);
@@ -232,18 +251,30 @@ public sealed class TokenEngine : IDisposable
 
         runs.Embed.Run(ref sessionTicks);
         var attentionShape = AttentionShape.Create(b, prefix + n, rows, rows, _shape.Heads, _shape.HeadDim);
+        // The image-only attention: n image queries against all N image rows of its own cache.
+        var imageAttentionShape = AttentionShape.Create(b, n, _shape.Tokens, _shape.Tokens, _shape.Heads, _shape.HeadDim);
         for (var layer = 0; layer < _shape.Depth; layer++)
         {
             runs.Pre[layer].Run(ref sessionTicks);
             rowsStart = Stopwatch.GetTimestamp();
             ScatterRows(batch.NewKeys, batch.Keys[layer], b, prefix + n, rows);
             ScatterRows(batch.NewValues, batch.Values[layer], b, prefix + n, rows);
+            var second = _imageAttention[layer];
+            if (second)
+            {
+                ScatterRows(batch.NewKeys2!, batch.Keys2[layer]!, b, n, _shape.Tokens);
+                ScatterRows(batch.NewValues2!, batch.Values2[layer]!, b, n, _shape.Tokens);
+            }
             Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
             var attentionStart = Stopwatch.GetTimestamp();
             if (_kernelAttention)
                 _device.Attention(batch.Queries, batch.Keys[layer], batch.Values[layer], batch.AttentionOut, attentionShape);
             else
                 runs.Attention![layer].Run(ref sessionTicks); // an ONNX Runtime session too
+            if (second && _kernelAttention)
+                _device.Attention(batch.Queries2!, batch.Keys2[layer]!, batch.Values2[layer]!, batch.Attention2Out!, imageAttentionShape);
+            else if (second)
+                runs.Attention2![layer]!.Run(ref sessionTicks);
             Timings.AttentionTicks += Stopwatch.GetTimestamp() - attentionStart;
             runs.Post[layer].Run(ref sessionTicks);
         }
@@ -279,6 +310,18 @@ public sealed class TokenEngine : IDisposable
                      (Core.Stages.StageRoles.Names.Key, batch.Keys[i].View(b, rows)),
                      (Core.Stages.StageRoles.Names.Value, batch.Values[i].View(b, rows))],
                     [(Core.Stages.StageRoles.Names.Output, batch.AttentionOut.View(b, prefix + n))]);
+            // The image-only attention goes through the same shape-generic graph: n queries against N keys.
+            if (_shape.AnyImageAttention)
+            {
+                runs.Attention2 = new BoundRun?[_shape.Depth];
+                for (var i = 0; i < _shape.Depth; i++)
+                    if (_imageAttention[i])
+                        runs.Attention2[i] = new BoundRun(_device, _program.AttentionSession, _runOptions,
+                            [(Core.Stages.StageRoles.Names.Query, batch.Queries2!.View(b, n)),
+                             (Core.Stages.StageRoles.Names.Key, batch.Keys2[i]!.View(b, _shape.Tokens)),
+                             (Core.Stages.StageRoles.Names.Value, batch.Values2[i]!.View(b, _shape.Tokens))],
+                            [(Core.Stages.StageRoles.Names.Output, batch.Attention2Out!.View(b, n))]);
+            }
         }
         batch.Runs[n] = runs;
         return runs;

@@ -111,7 +111,9 @@ public sealed class TextToImagePipeline : IDisposable
 
     /// <summary>
     /// The latent geometry of a request: the package's, or the requested image size divided by the
-    /// pixels per latent pixel (1 in pixel space); it must be a whole number of patches.
+    /// pixels per latent pixel (1 in pixel space); it must be a whole number of patches, the package
+    /// must be able to make position rows for it, and an SD3 grid must fit pos_embed_max_size. SD3 has no
+    /// aspect-ratio bins: as diffusers' StableDiffusion3Pipeline, it generates the size asked.
     /// </summary>
     public LatentGeometry GeometryFor(GenerationRequest request) => GeometryFor(request, out _);
 
@@ -133,7 +135,15 @@ public sealed class TextToImagePipeline : IDisposable
         var unit = pixelsPerLatent * g.PatchSize;
         if (height % unit != 0 || width % unit != 0)
             throw new ArgumentException($"size {width}x{height} (width x height, image pixels): both must be multiples of {unit} (pixels per latent pixel {pixelsPerLatent} × patch size {g.PatchSize})");
-        return g with { Height = height / pixelsPerLatent, Width = width / pixelsPerLatent };
+        var latent = g with { Height = height / pixelsPerLatent, Width = width / pixelsPerLatent };
+        var positions = Package.Manifest.Transformer.Positions;
+        if (positions is null && (latent.Height, latent.Width) != (g.Height, g.Width))
+            throw new ArgumentException($"size {width}x{height} (width x height, image pixels): this package runs at {g.Width * pixelsPerLatent}x{g.Height * pixelsPerLatent} only " +
+                "(it has no 'components.transformer.positions' to make position rows for another size: an SD3 checkpoint whose table was trained has none); re-export it with --size");
+        // SD3 crops its position table from a fixed grid (pos_embed_max_size): a larger grid has no rows.
+        if (positions?.GridProblem(latent.GridHeight, latent.GridWidth) is { } problem)
+            throw new ArgumentException($"size {width}x{height} (width x height, image pixels): {problem}, so at most {unit * positions.MaxSize} pixels a side");
+        return latent;
     }
 
     /// <summary>

@@ -60,17 +60,24 @@ public sealed class PipelineCommandTests
         }
     }
 
-    /// <summary>SD3: CLIP-L, CLIP-G and T5 joined into 77 + 256 caption rows and the pooled vector, 16-channel VAE.</summary>
-    [Test]
-    public void AnSd3PipelineGoesFromInitRandomThroughExportToAnRgbImage()
+    /// <summary>
+    /// SD3: CLIP-L, CLIP-G and T5 joined into 77 + 256 caption rows and the pooled vector, 16-channel VAE;
+    /// sd35: the same with an SD3.5-medium-shaped transformer (qk RMS norm, dual attention in layers 0 and 1).
+    /// </summary>
+    [TestCase("sd3", "joint, joint-last")]
+    [TestCase("sd35", "joint-dual, joint-dual, joint-last")]
+    public void AnSd3PipelineGoesFromInitRandomThroughExportToAnRgbImage(string kind, string blockKinds)
     {
-        var root = RandomPipeline("sd3", "sd3-root");
-        var package = Out("sd3-package");
+        var root = RandomPipeline(kind, $"{kind}-root");
+        var package = Out($"{kind}-package");
         var export = CliRunner.Run("export", "--pipeline", root, "--out", package);
         Assert.That(export.Code, Is.EqualTo(0), export.Err);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(package, "jano-model.json")))!;
+        var kinds = manifest["components"]!["transformer"]!["stages"]!["blocks"]!.AsArray().Select(b => b!["kind"]!.GetValue<string>());
+        Assert.That(string.Join(", ", kinds), Is.EqualTo(blockKinds));
         foreach (var jano in new[] { new[] { "--dense" }, new[] { "--jano", "--warmup", "2", "--cooldown", "1" } })
         {
-            var png = Out($"sd3{jano[0]}.png");
+            var png = Out($"{kind}{jano[0]}.png");
             var r = CliRunner.Run(["generate", "a red bicycle", "--model", package, "--size", "64x64", "--steps", "4", .. jano, "--out", png, "--threads", "1"]);
             Assert.That(r.Code, Is.EqualTo(0), r.Err);
             using var image = Image.Load<Rgb24>(png);
@@ -79,6 +86,38 @@ public sealed class PipelineCommandTests
             for (var y = 0; y < image.Height; y++) for (var x = 0; x < image.Width; x++) distinct.Add(image[x, y]);
             Assert.That(distinct.Count, Is.GreaterThan(100), "an RGB image, not a flat one");
         }
+    }
+
+    /// <summary>
+    /// SD3 has no aspect-ratio bins: as diffusers' StableDiffusion3Pipeline, a package generates the size
+    /// asked, a multiple of vae_scale_factor · patch_size (8 · 2), whose patch grid fits pos_embed_max_size
+    /// (16 patches: 256 pixels a side).
+    /// </summary>
+    [Test]
+    public void AnSd3PackageGeneratesAnotherSizeAndRefusesSizesItCannotMake()
+    {
+        var root = RandomPipeline("sd3", "sd3-sizes-root");
+        var package = Out("sd3-sizes-package");
+        Assert.That(CliRunner.Run("export", "--pipeline", root, "--out", package).Code, Is.EqualTo(0));
+        var png = Out("sd3-96x48.png");
+        var r = CliRunner.Run("generate", "a red bicycle", "--model", package, "--size", "96x48", "--steps", "2", "--dense", "--out", png, "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Err, Does.Not.Contain("snapped"), "no bins");
+        using (var image = Image.Load<Rgb24>(png))
+            Assert.That((image.Width, image.Height), Is.EqualTo((96, 48)), "the size asked, not the package's 64x64");
+        AssertOneLineError(CliRunner.Run("generate", "a bicycle", "--model", package, "--size", "272x64", "--out", Out("wide.png")),
+            "--size", "272x64", "4×17", "16×16", "pos_embed_max_size", "at most 256 pixels");
+        AssertOneLineError(CliRunner.Run("generate", "a bicycle", "--model", package, "--size", "72x64", "--out", Out("odd.png")),
+            "--size", "72x64", "multiples of 16");
+        Assert.That(File.Exists(Out("wide.png")) || File.Exists(Out("odd.png")), Is.False, "nothing written");
+    }
+
+    [Test]
+    public void AnUnknownRandomPipelineIsRefusedInOneLineNamingTheKinds()
+    {
+        var root = Out("unknown-root");
+        AssertOneLineError(CliRunner.Run("init-random", "--pipeline", "sd4", "--out", root), "--pipeline 'sd4'", "pixart-sigma", "sd35");
+        Assert.That(Directory.Exists(root), Is.False, "nothing written");
     }
 
     [Test]

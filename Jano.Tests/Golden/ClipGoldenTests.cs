@@ -8,18 +8,21 @@ using Jano.Tests.Export;
 namespace Jano.Tests.Golden;
 
 /// <summary>
-/// The exported CLIP text encoder against openai/CLIP's own text transformer (clip/model.py, tiny random
-/// models saved in transformers' layout by tools/golden/gen_clip.py): l_like (CLIPTextModel, quick_gelu,
-/// first-EOS pooling, an item whose largest id is not the EOS, the old position_ids buffer in the file)
-/// and g_like (WithProjection, gelu, the legacy eos_token_id 2: argmax pooling, a 2 before the EOS).
-/// The double-precision <see cref="ClipReference"/> is checked against the same fixtures, so the two
-/// oracles agree with each other too. Tolerance relative to each output's largest value: float32 1e-4
+/// The exported CLIP text encoder against two implementations' own outputs on tiny random models:
+/// openai/CLIP's text transformer (clip/model.py, saved in transformers' layout by tools/golden/gen_clip.py:
+/// clip/l_like: CLIPTextModel, quick_gelu, first-EOS pooling, an item whose largest id is not the EOS, the
+/// old position_ids buffer in the file; clip/g_like: WithProjection, gelu, the legacy eos_token_id 2: argmax
+/// pooling, a 2 before the EOS) and transformers v4.30.0's CLIPTextModel / CLIPTextModelWithProjection
+/// (tools/golden/gen_clip_hf.py, saved by its own save_pretrained: clip-hf/l_like quick_gelu, clip-hf/g_like
+/// gelu with projection; rows ending with the largest id, as real tokenizers frame them, since v4.30.0 pools
+/// at the argmax). The double-precision <see cref="ClipReference"/> is checked against the same fixtures,
+/// so the oracles agree with each other too. Tolerance relative to each output's largest value: float32 1e-4
 /// (accumulation order; measured ~3e-7), float16 5e-3 (measured ~7e-4).
 /// </summary>
 [TestFixture]
 public sealed class ClipGoldenTests
 {
-    private static readonly string[] Cases = ["clip/l_like", "clip/g_like"];
+    private static readonly string[] Cases = ["clip/l_like", "clip/g_like", "clip-hf/l_like", "clip-hf/g_like"];
 
     private static IEnumerable<TestCaseData> Exports() =>
         from c in Cases
@@ -29,7 +32,7 @@ public sealed class ClipGoldenTests
     private static long[] Ids(SafetensorsFile io) => MemoryMarshal.Cast<byte, long>(io.ReadRaw("input_ids")).ToArray();
 
     [TestCaseSource(nameof(Exports))]
-    public void TheExportedGraphGivesOpenAiClipsOutputs(string folder, OnnxElementType compute)
+    public void TheExportedGraphGivesTheReferenceImplementationsOutputs(string folder, OnnxElementType compute)
     {
         using var io = GoldenFixtures.Open(folder + "/io.safetensors");
         using var temp = new TempFolder();
@@ -51,7 +54,7 @@ public sealed class ClipGoldenTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void TheDoubleReferenceAgreesWithOpenAiClip(string folder)
+    public void TheDoubleReferenceAgreesWithTheReferenceImplementations(string folder)
     {
         using var io = GoldenFixtures.Open(folder + "/io.safetensors");
         var (config, weights) = ClipTextExporter.Load(GoldenFixtures.PathOf(folder));
@@ -82,5 +85,9 @@ public sealed class ClipGoldenTests
         var g = ClipTextConfig.Load(GoldenFixtures.PathOf("clip/g_like/config.json"));
         Assert.That((l.Pooling, l.Activation, l.WithProjection), Is.EqualTo((ClipPooling.FirstEos, ClipActivation.QuickGelu, false)));
         Assert.That((g.Pooling, g.Activation, g.WithProjection), Is.EqualTo((ClipPooling.ArgmaxId, ClipActivation.Gelu, true)));
+        var hl = ClipTextConfig.Load(GoldenFixtures.PathOf("clip-hf/l_like/config.json"));
+        var hg = ClipTextConfig.Load(GoldenFixtures.PathOf("clip-hf/g_like/config.json"));
+        Assert.That((hl.Pooling, hl.Activation, hl.WithProjection), Is.EqualTo((ClipPooling.FirstEos, ClipActivation.QuickGelu, false)));
+        Assert.That((hg.Pooling, hg.Activation, hg.WithProjection), Is.EqualTo((ClipPooling.ArgmaxId, ClipActivation.Gelu, true)));
     }
 }

@@ -12,8 +12,8 @@ namespace Jano.Tests.Golden;
 /// `jano init-random --pipeline pixart-sigma --out P --seed 0`, `jano export --pipeline P --out K`,
 /// then one generation of "a red bicycle" at 96×64, seed 0, 4 steps, dense, no binning, at the package's
 /// default guidance (4.5). diffusers ran on the same folder P (init-random is deterministic for a seed;
-/// the script checks it) with our T5 states and our seeded noise as inputs (transformers cannot run
-/// there); transformer, DPM-Solver++, guidance, VAE decode and postprocessing are diffusers'.
+/// the script checks it) with our T5 states and our seeded noise as inputs (the fixture predates running
+/// transformers there; our T5 is checked against transformers' in T5TransformersGoldenTests); transformer, DPM-Solver++, guidance, VAE decode and postprocessing are diffusers'.
 /// The image is compared pixel by pixel in [0, 1], the final latents relative to their largest value.
 /// </summary>
 [TestFixture]

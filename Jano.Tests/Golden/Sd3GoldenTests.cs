@@ -7,7 +7,8 @@ namespace Jano.Tests.Golden;
 /// <summary>
 /// The exported SD3 whole graph (model.onnx) against diffusers' SD3Transformer2DModel itself
 /// (v0.32.2, tiny random configs, tools/golden/gen_sd3.py): square and non-square latents (the
-/// position table cropped at the centre), and the SD3.5-like qk RMS norm. Both batch items run
+/// position table cropped at the centre), the SD3.5-like qk RMS norm, and SD3.5's MMDiT-X dual
+/// attention (attn2 in layers 0, 1 and the last of 4). Both batch items run
 /// as one batch. Tolerance: fp32 ≤ 1e-4 relative to the output's largest value.
 /// </summary>
 [TestFixture]
@@ -18,6 +19,7 @@ public sealed class Sd3GoldenTests
     [TestCase("sd3/base", "io.safetensors")]
     [TestCase("sd3/base", "io_nonsquare.safetensors")]
     [TestCase("sd3/sd35", "io.safetensors")]
+    [TestCase("sd3/sd35_dual", "io.safetensors")]
     public void TheWholeGraphGivesDiffusersOutput(string folder, string ioFile)
     {
         using var io = GoldenFixtures.Open($"{folder}/{ioFile}");
@@ -38,11 +40,43 @@ public sealed class Sd3GoldenTests
     }
 
     [Test]
-    public void DualAttentionIsRejectedNamingTheField()
+    public void DualAttentionLayersAreReadInAscendingOrderTheLastLayerIncluded()
     {
-        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(GoldenFixtures.PathOf("sd3/base/config.json")))!.AsObject();
-        root["dual_attention_layers"] = new System.Text.Json.Nodes.JsonArray(0);
+        var config = Sd3Config.Parse(ConfigWithDual(3, 0), "config.json");
+        Assert.That(config.DualAttentionLayers, Is.EqualTo(new[] { 0, 3 }));
+        Assert.That(Enumerable.Range(0, 4).Select(config.IsDual), Is.EqualTo(new[] { true, false, false, true }));
+    }
+
+    [TestCase(new[] { 0, 4 }, "names layer 4; layers are 0 to 3")]
+    [TestCase(new[] { -1 }, "names layer -1; layers are 0 to 3")]
+    [TestCase(new[] { 1, 0, 1 }, "names a layer more than once")]
+    public void ABadDualAttentionLayerIsRefusedNamingTheField(int[] layers, string problem)
+    {
+        var root = ConfigWithDual(layers);
         var e = Assert.Throws<Jano.Export.ExportException>(() => Sd3Config.Parse(root, "config.json"));
-        Assert.That(e!.Message, Does.Contain("dual_attention_layers"));
+        Assert.That(e!.Message, Does.StartWith("config.json: field 'dual_attention_layers' " + problem));
+    }
+
+    [Test]
+    public void ADualCheckpointReadAsPlainSd3NamesTheTensorThatDoesNotFit()
+    {
+        using var temp = new TempFolder();
+        foreach (var file in Directory.GetFiles(GoldenFixtures.PathOf("sd3/sd35_dual")))
+            File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
+        var path = Path.Combine(temp.Path, "config.json");
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        root["dual_attention_layers"] = new System.Text.Json.Nodes.JsonArray(0, 1); // layer 3's attn2 left over
+        File.WriteAllText(path, root.ToJsonString());
+        var e = Assert.Throws<Jano.Export.Checkpoints.CheckpointException>(() => Sd3Exporter.Load(temp.Path));
+        Assert.That(e!.Message, Does.Contain("tensor 'transformer_blocks.3.norm1.linear.weight' has shape [144, 16], expected [96, 16]"));
+    }
+
+    /// <summary>The SD3.5-like fixture's config with 4 layers and the given dual_attention_layers.</summary>
+    private static System.Text.Json.Nodes.JsonObject ConfigWithDual(params int[] layers)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(GoldenFixtures.PathOf("sd3/sd35/config.json")))!.AsObject();
+        root["num_layers"] = 4;
+        root["dual_attention_layers"] = new System.Text.Json.Nodes.JsonArray(layers.Select(l => (System.Text.Json.Nodes.JsonNode)l).ToArray());
+        return root;
     }
 }

@@ -12,8 +12,9 @@ namespace Jano.Tests.Golden;
 /// tools/golden/gen_sd3_pipeline.py): the pipeline folder (SD3 transformer, 16-channel AutoencoderKL
 /// with scaling and shift, FlowMatch Euler with shift 3; saved without any text component) exported
 /// with `export --pipeline` (no text encoders: 333 caption rows by default), then one generation from
-/// the same caption states, pooled vectors and initial noise, 4 steps, guidance 5.0, at 16×24 pixels
-/// (exported with --size 8x12: SD3 packages run at the latent size they are built for).
+/// the same caption states, pooled vectors and initial noise, 4 steps, guidance 5.0, at 16×24 pixels,
+/// from a package exported at that size (--size 8x12) and from one of the config's size (8×8 latent
+/// pixels), which crops its position rows for 8×12 from diffusers' sin-cos table.
 /// The image is compared pixel by pixel after diffusers' postprocessing ((x + 1) / 2 clamped to [0, 1]),
 /// the final latents relative to their largest value; tolerance 1e-4 on both.
 /// </summary>
@@ -23,8 +24,9 @@ public sealed class Sd3PipelineGoldenTests
     private const double Tolerance = 1e-4;
     private const string Name = "pipeline/sd3";
 
-    [Test]
-    public void OneGenerationGivesDiffusersImagePixelByPixel()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void OneGenerationGivesDiffusersImagePixelByPixel(bool exportedAtTheFixtureSize)
     {
         using var folder = new TempFolder();
         var package = Path.Combine(folder.Path, "package");
@@ -32,8 +34,10 @@ public sealed class Sd3PipelineGoldenTests
         var meta = io.Metadata;
         int height = int.Parse(meta["height"]), width = int.Parse(meta["width"]), steps = int.Parse(meta["steps"]);
         var scale = int.Parse(meta["vae_scale_factor"]);
-        // SD3 packages run at the latent size they were exported for (--size, in latent pixels).
-        var manifest = Sd3PipelineExporter.Export(GoldenFixtures.PathOf(Name), package, new ExportOptions { Size = (height / scale, width / scale) });
+        // Exported at the fixture's latent size (--size, latent pixels), or at the config's (8×8) and generated at 16×24 pixels.
+        var manifest = Sd3PipelineExporter.Export(GoldenFixtures.PathOf(Name), package,
+            new ExportOptions { Size = exportedAtTheFixtureSize ? (height / scale, width / scale) : null });
+        Assert.That(manifest.Geometry.Width == width / scale, Is.EqualTo(exportedAtTheFixtureSize));
         Assert.That(manifest.Components.TextEncoders, Is.Empty, "no text encoders in the folder, none in the package");
         var guidance = double.Parse(meta["guidance_scale"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(manifest.Geometry.PrefixRows, Is.EqualTo(int.Parse(meta["text_tokens"])), "the default caption length is the fixture's");
@@ -52,7 +56,7 @@ public sealed class Sd3PipelineGoldenTests
         var image = result.Image.Select(v => Math.Clamp(v * 0.5f + 0.5f, 0f, 1f)).ToArray();
         var expected = io.ReadAsFloat32("image");
         var pixelError = image.Zip(expected, (a, b) => Math.Abs(a - (double)b)).Max();
-        TestContext.Out.WriteLine($"sd3 pipeline: final latents relative error {latentsError:E2}, largest pixel error {pixelError:E2} (image in [0, 1])");
+        TestContext.Out.WriteLine($"sd3 pipeline (package of {manifest.Geometry.Describe()} latent pixels): final latents relative error {latentsError:E2}, largest pixel error {pixelError:E2} (image in [0, 1])");
         Assert.That(latentsError, Is.LessThanOrEqualTo(Tolerance), "final latents");
         Assert.That(pixelError, Is.LessThanOrEqualTo(Tolerance), "image pixels");
     }

@@ -49,6 +49,12 @@ public sealed class GenerateCommand : ICommand
         ProviderOption.NoteFallback(pipeline, stderr);
         if (pipeline.ThreadsNote is { } threadsNote) stderr.WriteLine($"note: {threadsNote}");
         var manifest = pipeline.Package.Manifest;
+        // The size against the package (whole patches, the position table's limit) before anything runs.
+        if (size is not null)
+        {
+            try { pipeline.GeometryFor(request); }
+            catch (ArgumentException e) { throw new UsageException($"--size: {e.Message}"); }
+        }
         // The library decides whether the options fit this step count: a package default falls back to
         // dense with a note; options the user asked for fail with the reason.
         request = request with { Jano = janoFlags.Resolve(manifest), FallBackToDense = !janoFlags.Explicit };
@@ -92,7 +98,7 @@ public sealed class GenerateCommand : ICommand
                     JanoSummary.PrintComparison(stdout, result, dense);
                 }
                 if (mapsFolder is not null)
-                    JanoMapWriter.Save(Path.Combine(mapsFolder, $"maps-seed{itemSeed}.png"), report, result, manifest.Geometry);
+                    JanoMapWriter.Save(Path.Combine(mapsFolder, $"maps-seed{itemSeed}.png"), report, result, pipeline.Engine.Geometry); // the size generated
             }
         }
 

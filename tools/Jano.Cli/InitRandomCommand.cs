@@ -5,7 +5,7 @@ namespace Jano.Cli;
 public sealed class InitRandomCommand : ICommand
 {
     public string Name => "init-random";
-    public string Usage => "jano init-random (--config config.json | --pipeline pixart-alpha|pixart-sigma|sd3) --out DIR [--seed N]";
+    public string Usage => "jano init-random (--config config.json | --pipeline pixart-alpha|pixart-sigma|sd3|sd35) --out DIR [--seed N]";
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
     {
@@ -15,11 +15,13 @@ public sealed class InitRandomCommand : ICommand
         var seed = args.Int("seed") ?? 0;
         args.EnsureAllUsed();
         if ((config is null) == (pipeline is null))
-            throw new UsageException("init-random needs one of --config FILE (a PixArt transformer checkpoint) or --pipeline pixart-alpha|pixart-sigma|sd3 (a whole tiny pipeline folder)");
+            throw new UsageException("init-random needs one of --config FILE (a PixArt transformer checkpoint) or --pipeline pixart-alpha|pixart-sigma|sd3|sd35 (a whole tiny pipeline folder)");
         if (pipeline is not null)
         {
-            if (pipeline == Jano.Export.Pipelines.Sd3RandomPipeline.Name) Jano.Export.Pipelines.Sd3RandomPipeline.Write(output, seed);
-            else Jano.Export.Pipelines.PixArtRandomPipeline.Write(pipeline, output, seed);
+            if (Jano.Export.Pipelines.Sd3RandomPipeline.Names.Contains(pipeline)) Jano.Export.Pipelines.Sd3RandomPipeline.Write(pipeline, output, seed);
+            else if (pipeline is Jano.Export.Pipelines.PixArtRandomPipeline.AlphaName or Jano.Export.Pipelines.PixArtRandomPipeline.SigmaName)
+                Jano.Export.Pipelines.PixArtRandomPipeline.Write(pipeline, output, seed);
+            else throw new UsageException($"--pipeline '{pipeline}' is not one init-random writes (pixart-alpha, pixart-sigma, sd3, sd35)");
             stdout.WriteLine($"wrote a random {pipeline} pipeline (seed {seed}) to {output}");
             return 0;
         }

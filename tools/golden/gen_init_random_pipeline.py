@@ -6,9 +6,9 @@
 
 must give the pixels of diffusers v0.32.2's own PixArtSigmaPipeline on the folder P.
 
-transformers is not installed (README.md), so diffusers cannot run P's T5 encoder: the caption
-states come from OUR T5 encoder (package K, checked elsewhere against a double-precision
-reference) and the initial latents are OUR seeded noise, both written by the test-support
+This script keeps transformers off its path (it predates hf_transformers.py), so diffusers does
+not run P's T5 encoder: the caption states come from OUR T5 encoder (package K, checked elsewhere
+against a double-precision reference and against transformers' T5EncoderModel, gen_t5.py) and the initial latents are OUR seeded noise, both written by the test-support
 command `Jano.Bench golden-inputs` (not part of the shipped CLI). Everything else - the
 transformer, DPM-Solver++, classifier-free guidance, the VAE decode, postprocessing - is
 diffusers', loaded from P with from_pretrained.

@@ -23,6 +23,10 @@ BASE = dict(
 )
 # SD3.5-like: RMS norm on the per-head queries and keys of both streams.
 SD35 = dict(BASE, qk_norm="rms_norm")
+# SD3.5-medium-like MMDiT-X: qk rms_norm and the second, image-only attention (attn2) in layers
+# 0, 1 and 3 of 4: two dual layers in a row, a plain joint layer between, and a dual
+# context_pre_only last layer (diffusers allows it; SD3.5 medium's own list is 0..12 of 24).
+SD35_DUAL = dict(SD35, num_layers=4, dual_attention_layers=[0, 1, 3])
 
 TEXT_LEN, BATCH = 6, 2
 
@@ -122,7 +126,7 @@ def save_io(out, fname, io, output, description, config_used, extra):
 
 def main():
     print("sd3:")
-    for case, config, seed in [("base", BASE, 3000), ("sd35", SD35, 3100)]:
+    for case, config, seed in [("base", BASE, 3000), ("sd35", SD35, 3100), ("sd35_dual", SD35_DUAL, 3200)]:
         out = os.path.join(FIXTURES, "sd3", case)
         shutil.rmtree(out, ignore_errors=True)
         model = build(config, seed)
@@ -145,7 +149,10 @@ def main():
         common_meta = {"seeds": seeds, "attention_processor": ",".join(procs),
                        "shim_sdpa_vs_float64_einsum_max_abs_diff": repr(err)}
         desc = {"base": "SD3-like transformer, tiny (2 heads of 8, 2 joint blocks, the last context_pre_only), 8x8 latents",
-                "sd35": "SD3.5-like transformer: the base config with qk_norm rms_norm, 8x8 latents"}[case]
+                "sd35": "SD3.5-like transformer: the base config with qk_norm rms_norm, 8x8 latents",
+                "sd35_dual": "SD3.5-medium-like MMDiT-X transformer: qk_norm rms_norm, 4 joint blocks, dual attention "
+                             "(SD35AdaLayerNormZeroX + image-only attn2) in layers 0, 1 and 3 (the last, context_pre_only), "
+                             "8x8 latents"}[case]
         save_io(out, "io.safetensors", io, output, desc, cfg_json, common_meta)
         print(f"  {case}: {sum(p.numel() for p in model.parameters())} parameters, output {list(output.shape)} "
               f"rms {output.pow(2).mean().sqrt():.4f}; attention {procs}, shim SDPA vs einsum {err:.2e}")

@@ -29,6 +29,18 @@ public sealed class JanoScheduleTests
         Assert.That(JanoPresets.For(128, 128)[JanoPresets.Reference].BlockWidth, Is.EqualTo(8));
     }
 
+    /// <summary>SD3's preset keeps the reference's (1, 8, 8) blocks at 1024² (128 latent pixels), a 16×16 grid at other sizes, and at least 2×2 pixels per block on small latents.</summary>
+    [TestCase(128, 128, 8, 8)]
+    [TestCase(64, 96, 4, 6)]
+    [TestCase(8, 12, 2, 2)]
+    [TestCase(4, 40, 2, 2)]
+    public void Sd3PresetBlocksFollowTheLatentSizeWithAtLeastTwoPixels(int height, int width, int blockHeight, int blockWidth)
+    {
+        var o = JanoPresets.For(height, width)[JanoPresets.Sd3];
+        Assert.That((o.BlockHeight, o.BlockWidth), Is.EqualTo((blockHeight, blockWidth)));
+        Assert.DoesNotThrow(() => o.Validate(28, height, width), "the preset runs at 28 steps on that latent");
+    }
+
     [TestCase(7, 3, 10, "warmup + cooldown")]
     [TestCase(1, 0, 10, "warmup")]
     public void StepCountsThatLeaveNothingToAccelerateAreRejected(int warmup, int cooldown, int steps, string option)

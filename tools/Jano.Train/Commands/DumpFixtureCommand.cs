@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace Jano.Train.Commands;
 
 /// <summary>
-/// dump-fixture --out DIR [--seed S]: a tiny random PixArt model in diffusers layout (config.json,
+/// dump-fixture --out DIR [--seed S] [--family pixart|flux]: a tiny random PixArt model in diffusers layout (config.json,
 /// diffusion_pytorch_model.safetensors) and fixture.safetensors with one forward pass of it, so that an
-/// exporter can be checked against this trainer's forward. Every parameter is random (none zero, unlike
+/// exporter can be checked against this trainer's forward (--family flux: see FluxFixture). Every parameter is random (none zero, unlike
 /// a training init) and there are 2 channels, so a wrong channel order in (un)patchify shows.
 /// </summary>
 public static class DumpFixtureCommand
@@ -20,7 +20,15 @@ public static class DumpFixtureCommand
         var a = new Args(argv);
         string outDir = Path.GetFullPath(a.Required("out"));
         int seed = a.Int("seed", 0);
+        string family = a.String("family") ?? Training.Families.PixArt;
         a.RejectUnknown();
+        if (family == Training.Families.Flux)
+        {
+            FluxFixture.Write(outDir, seed);
+            return 0;
+        }
+        if (family != Training.Families.PixArt)
+            throw new ArgumentException($"--family {family}: allowed are {Training.Families.PixArt}, {Training.Families.Flux}");
 
         manual_seed(seed);
         var config = Config;

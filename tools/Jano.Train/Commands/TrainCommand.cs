@@ -4,7 +4,8 @@ using Jano.Train.Training;
 namespace Jano.Train.Commands;
 
 /// <summary>
-/// train --out DIR [--captions DIR] [--resume] [--stop-at STEP] [--steps N] [--dim D] [--layers L]
+/// train --out DIR [--captions DIR] [--resume] [--stop-at STEP] [--steps N] [--family pixart|flux]
+/// [--dim D] [--layers L (PixArt)] [--double-layers N --single-layers N (FLUX)]
 /// [--head-dim hd] [--batch B] [--lr LR] [--warmup N] [--ema DECAY] [--seed S] [--threads T]
 /// [--log-every N] [--checkpoint-every N] [--sample-every N] [--data DIR]
 /// </summary>
@@ -18,6 +19,8 @@ public static class TrainCommand
         var d = new TrainOptions();
         var options = new TrainOptions
         {
+            Family = a.String("family") ?? d.Family,
+            DoubleLayers = a.Int("double-layers", d.DoubleLayers), SingleLayers = a.Int("single-layers", d.SingleLayers),
             Dim = a.Int("dim", d.Dim), Layers = a.Int("layers", d.Layers), HeadDim = a.Int("head-dim", d.HeadDim),
             BatchSize = a.Int("batch", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),
             WarmupSteps = a.Int("warmup", d.WarmupSteps), EmaDecay = a.Double("ema", d.EmaDecay),
@@ -29,6 +32,8 @@ public static class TrainCommand
         long? stopAt = a.Long("stop-at");
         string dataDir = a.String("data") ?? FashionMnist.DefaultFolder;
         a.RejectUnknown();
+        if (options.Family is not (Families.PixArt or Families.Flux))
+            throw new ArgumentException($"--family {options.Family}: allowed are {Families.PixArt}, {Families.Flux}");
 
         var captions = CaptionCache.Load(captionDir);
         var data = FashionMnist.Load(dataDir, "train");

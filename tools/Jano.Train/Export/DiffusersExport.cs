@@ -13,16 +13,17 @@ public static class DiffusersExport
 {
     public const string WeightsFile = "diffusion_pytorch_model.safetensors";
 
-    public static void Write(string folder, PixArtTransformer model)
+    public static void Write(string folder, FlowModel model)
     {
         Directory.CreateDirectory(folder);
         var weights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().to_type(float32).contiguous());
         string temp = Path.Combine(folder, WeightsFile + ".tmp");
         Safetensors.SaveStateDict(temp, weights);
         File.Move(temp, Path.Combine(folder, WeightsFile), overwrite: true);
-        File.WriteAllText(Path.Combine(folder, "config.json"), model.Config.ToDiffusersJson());
+        File.WriteAllText(Path.Combine(folder, "config.json"), model.ToDiffusersJson());
     }
 
+    /// <summary>A PixArt checkpoint (the yardstick's libtorch side).</summary>
     public static PixArtTransformer Read(string folder)
     {
         var config = PixArtConfig.FromDiffusersJson(File.ReadAllText(Path.Combine(folder, "config.json")));

@@ -11,7 +11,7 @@ namespace Jano.Train.Model;
 /// patchify + positions → blocks (timestep modulation, caption cross-attention) → final modulated norm
 /// with embedded_t (not the 6D modulation) → proj_out → unpatchify.
 /// </summary>
-public sealed class PixArtTransformer : nn.Module
+public sealed class PixArtTransformer : FlowModel
 {
 #pragma warning disable IDE1006
     private readonly PatchEmbed pos_embed;
@@ -36,6 +36,18 @@ public sealed class PixArtTransformer : nn.Module
     }
 
     public PixArtConfig Config { get; }
+
+    public override int ImageChannels => Config.InChannels;
+    public override int ImageSize => Config.SampleSize;
+    public override string ToDiffusersJson() => Config.ToDiffusersJson();
+    public override void InitializeForTraining() => Initializer.Apply(this);
+
+    /// <summary>PixArt sees timestep 1000·σ.</summary>
+    public override Tensor Velocity(Tensor x, Tensor sigma, Tensor caption, Tensor? captionMask)
+    {
+        using var t = sigma * Training.RectifiedFlow.TimestepScale;
+        return Forward(x, t, caption, captionMask);
+    }
 
     internal PatchEmbed PosEmbed => pos_embed;
     internal AdaLayerNormSingle AdaLnSingle => adaln_single;

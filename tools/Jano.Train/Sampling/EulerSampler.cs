@@ -20,25 +20,24 @@ public static class EulerSampler
         }).ToArray();
 
     /// <returns>[prompts.Count, C, S, S] in about [−1, 1]</returns>
-    public static Tensor Sample(PixArtTransformer model, CaptionCache captions, IReadOnlyList<string> prompts,
+    public static Tensor Sample(FlowModel model, CaptionCache captions, IReadOnlyList<string> prompts,
         int steps, double guidance, double shift, Generator generator)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var c = model.Config;
         int n = prompts.Count;
         // One batch of 2n: the n conditional captions, then n copies of the empty one.
         var indices = prompts.Select(captions.IndexOf).Concat(Enumerable.Repeat(captions.IndexOf(Captions.Empty), n))
             .Select(i => (long)i).ToArray();
         var (states, mask) = captions.Batch(indices);
 
-        var x = randn([n, c.InChannels, c.SampleSize, c.SampleSize], generator: generator);
+        var x = randn([n, model.ImageChannels, model.ImageSize, model.ImageSize], generator: generator);
         var sigmas = Sigmas(steps, shift);
         for (int i = 0; i < steps; i++)
         {
             using var stepScope = NewDisposeScope();
-            var t = full(2 * n, (float)(sigmas[i] * RectifiedFlow.TimestepScale));
-            var v = model.Forward(cat([x, x]), t, states, mask).chunk(2);
+            var sigma = full(2 * n, (float)sigmas[i]);
+            var v = model.Velocity(cat([x, x]), sigma, states, mask).chunk(2);
             var guided = v[1] + guidance * (v[0] - v[1]);
             var next = x + (float)(sigmas[i + 1] - sigmas[i]) * guided;
             x = next.MoveToOuterDisposeScope();

@@ -16,7 +16,7 @@ public static class Checkpoint
 
     public static string Folder(string runDir) => Path.Combine(runDir, "checkpoint");
 
-    public static void Save(string runDir, PixArtTransformer model, PixArtTransformer ema, OptimizerHelper optimizer, State state)
+    public static void Save(string runDir, FlowModel model, FlowModel ema, OptimizerHelper optimizer, State state)
     {
         string final = Folder(runDir), temp = final + ".tmp", old = final + ".old";
         if (Directory.Exists(temp)) Directory.Delete(temp, true);
@@ -44,7 +44,7 @@ public static class Checkpoint
         JsonSerializer.Deserialize<State>(File.ReadAllText(Path.Combine(dir, "state.json")))
         ?? throw new InvalidDataException($"{dir}/state.json is empty");
 
-    public static void Load(string dir, PixArtTransformer model, PixArtTransformer ema, OptimizerHelper optimizer)
+    public static void Load(string dir, FlowModel model, FlowModel ema, OptimizerHelper optimizer)
     {
         model.load_safetensors(Path.Combine(dir, "model.safetensors"));
         ema.load_safetensors(Path.Combine(dir, "ema.safetensors"));

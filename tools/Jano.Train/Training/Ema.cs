@@ -12,7 +12,7 @@ public sealed class Ema
 {
     private readonly (TorchSharp.Modules.Parameter Live, TorchSharp.Modules.Parameter Average)[] _pairs;
 
-    public Ema(PixArtTransformer live, PixArtTransformer average, double decay)
+    public Ema(FlowModel live, FlowModel average, double decay)
     {
         Decay = decay;
         Model = average;
@@ -22,7 +22,7 @@ public sealed class Ema
     }
 
     public double Decay { get; }
-    public PixArtTransformer Model { get; }
+    public FlowModel Model { get; }
 
     public void CopyFromLive()
     {

@@ -31,10 +31,9 @@ public sealed class Trainer(string runDir, CaptionCache captions, FashionMnist d
         set_num_threads(options.Threads);
         manual_seed(options.Seed + (state?.Step ?? 0)); // fresh noise stream after a resume; the data order is step-determined
 
-        var config = options.ModelConfig;
-        var model = new PixArtTransformer(config);
-        Initializer.Apply(model);
-        var emaModel = new PixArtTransformer(config);
+        var model = options.CreateModel();
+        model.InitializeForTraining();
+        var emaModel = options.CreateModel();
         var ema = new Ema(model, emaModel, options.EmaDecay);
         var optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: 0);
         long step = 0;
@@ -51,7 +50,7 @@ public sealed class Trainer(string runDir, CaptionCache captions, FashionMnist d
             ema.CopyFromLive();
         }
         long parameters = model.parameters().Sum(p => p.numel());
-        Console.WriteLine($"model D={config.Dim} L={config.NumLayers} H={config.NumHeads} tokens={config.Tokens}: {parameters / 1e6:F2} M parameters; batch {options.BatchSize}, lr {options.LearningRate}, threads {options.Threads}");
+        Console.WriteLine($"model {options.ShapeText}: {parameters / 1e6:F2} M parameters; batch {options.BatchSize}, lr {options.LearningRate}, threads {options.Threads}");
 
         var batches = new BatchSampler(data, captions, options.BatchSize, options.Seed);
         var log = new LossLog(Path.Combine(runDir, "loss.csv"));
@@ -108,7 +107,7 @@ public sealed class Trainer(string runDir, CaptionCache captions, FashionMnist d
         Console.WriteLine(stopRequested ? $"stopped at step {step}; checkpoint saved" : $"finished at step {step}");
     }
 
-    private void WriteSamples(PixArtTransformer ema, long step)
+    private void WriteSamples(FlowModel ema, long step)
     {
         var sw = Stopwatch.StartNew();
         ema.eval();

@@ -90,3 +90,19 @@ class _SafeOpen:
 
     def get_slice(self, name):
         return self.get_tensor(name)
+
+
+# transformers' pytorch_utils.id_tensor_storage names a tensor's storage by (device, pointer, size),
+# to find tied weights before saving; these two give the storage's address and byte size.
+def storage_ptr(tensor):
+    try:
+        return tensor.untyped_storage().data_ptr()
+    except (AttributeError, NotImplementedError):
+        return tensor.storage().data_ptr()
+
+
+def storage_size(tensor):
+    try:
+        return tensor.untyped_storage().nbytes()
+    except (AttributeError, NotImplementedError):
+        return tensor.storage().size() * tensor.element_size()
