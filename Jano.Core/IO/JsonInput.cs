@@ -21,6 +21,9 @@ public static class JsonInput
 
     public static JsonDocument ParseDocument(ReadOnlyMemory<byte> utf8) => Checked(Parse(() => JsonDocument.Parse(utf8, DocumentOptions)));
 
+    /// <summary>For a reader that refuses repeated keys itself with a more specific message (a safetensors header names the tensor).</summary>
+    public static JsonDocument ParseDocumentKeepingRepeatedKeys(ReadOnlyMemory<byte> utf8) => Checked(Parse(() => JsonDocument.Parse(utf8)));
+
     public static JsonDocument ParseDocument(string text) => Checked(Parse(() => JsonDocument.Parse(text, DocumentOptions)));
 
     /// <summary>The duplicate-key check decodes every key while parsing, and throws InvalidOperationException on an undecodable one.</summary>

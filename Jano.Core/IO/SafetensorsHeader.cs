@@ -46,7 +46,7 @@ internal sealed class SafetensorsHeader
         JsonDocument document;
         try
         {
-            document = JsonInput.ParseDocument(json);
+            document = JsonInput.ParseDocumentKeepingRepeatedKeys(json); // repeated tensor names are refused below, by name
         }
         catch (JsonException e)
         {
