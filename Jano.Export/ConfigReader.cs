@@ -1,3 +1,4 @@
+using Jano.Core.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,12 +12,12 @@ internal sealed class ConfigReader(JsonObject root, string path)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            return JsonInput.ParseNode(File.ReadAllText(path)) as JsonObject
                 ?? throw new ExportException($"{path}: the config is not a JSON object");
         }
         catch (JsonException e)
         {
-            throw new ExportException($"{path}: invalid JSON: {e.Message}", e);
+            throw new ExportException($"{path}: invalid JSON: {JsonInput.OneLine(e)}", e);
         }
     }
 

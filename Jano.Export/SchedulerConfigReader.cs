@@ -1,3 +1,4 @@
+using Jano.Core.IO;
 using System.Text.Json;
 using Jano.Core.Packages;
 using Jano.Core.Schedulers;
@@ -38,7 +39,7 @@ internal static class SchedulerConfigReader
     {
         JsonElement root;
         try { root = DiffusersJson.Parse(File.ReadAllText(path)); } // Python writes -Infinity for lambda_min_clipped
-        catch (JsonException e) { throw new ExportException($"{path}: invalid JSON: {e.Message}", e); }
+        catch (JsonException e) { throw new ExportException($"{path}: invalid JSON: {JsonInput.OneLine(e)}", e); }
         if (root.ValueKind != JsonValueKind.Object) throw new ExportException($"{path}: not a JSON object");
         if (!root.TryGetProperty("_class_name", out var name) || name.ValueKind != JsonValueKind.String)
             throw new ExportException($"{path}: field '_class_name' is missing or not a string; schedulers this runtime runs: {string.Join(", ", SchedulerConfigs.Supported)}");

@@ -46,11 +46,11 @@ internal sealed class SafetensorsHeader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = JsonInput.ParseDocumentKeepingRepeatedKeys(json); // repeated tensor names are refused below, by name
         }
         catch (JsonException e)
         {
-            throw new SafetensorsFormatException(path, null, $"header is not valid JSON: {e.Message}", e);
+            throw new SafetensorsFormatException(path, null, $"header is not valid JSON: {JsonInput.OneLine(e)}", e);
         }
 
         using (document)

@@ -41,6 +41,8 @@ public sealed record ModelManifest
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        AllowDuplicateProperties = false, // a field given twice is refused, not last-wins
+        RespectNullableAnnotations = true, // a JSON null where the schema has no null is refused at its path
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

@@ -1,3 +1,4 @@
+using Jano.Core.IO;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -63,19 +64,44 @@ public sealed class ModelPackage
         }
         catch (JsonException e)
         {
-            throw new ModelPackageException($"{manifestPath}: invalid manifest{(e.Path is null ? "" : $" at {e.Path}")}: {e.Message}", e);
+            throw new ModelPackageException(e.Path is { Length: > 2 } at
+                ? $"{manifestPath}: field '{at[2..]}' {SchemaProblem(e)}"
+                : $"{manifestPath}: invalid manifest: {JsonInput.OneLine(e)}", e);
         }
         ManifestValidator.Validate(manifest, manifestPath);
         VerifyFiles(manifest, full, manifestPath, check);
         return new ModelPackage(full, manifest, Convert.ToHexStringLower(SHA256.HashData(bytes)), Stopwatch.GetElapsedTime(start));
     }
 
+    /// <summary>What the serializer found wrong at a field, in our words rather than its advice to the programmer.</summary>
+    private static string SchemaProblem(JsonException e)
+    {
+        const string convert = "could not be converted to ";
+        var message = e.Message;
+        if (message.Contains("null", StringComparison.Ordinal) && message.Contains("allow", StringComparison.Ordinal)) return "is null; it must have a value";
+        var at = message.IndexOf(convert, StringComparison.Ordinal);
+        if (at < 0) return $"is invalid: {JsonInput.OneLine(e)}";
+        var type = message[(at + convert.Length)..];
+        type = type[..Math.Max(0, type.IndexOf(". Path:", StringComparison.Ordinal))];
+        var expected = type switch
+        {
+            "System.Int32" or "System.Int64" => "an integer",
+            "System.Double" or "System.Single" => "a number",
+            "System.String" => "a string",
+            "System.Boolean" => "true or false",
+            _ when type.Contains("List`1", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array",
+            _ when type.Contains("Dictionary`2", StringComparison.Ordinal) => "an object",
+            _ => "an object",
+        };
+        return $"has the wrong type (expected {expected})";
+    }
+
     /// <summary>Format and version first, so an older package gets a plain "re-export" and not a schema error.</summary>
     private static void CheckFormatVersion(byte[] bytes, string path)
     {
         JsonDocument document;
-        try { document = JsonDocument.Parse(bytes); }
-        catch (JsonException e) { throw new ModelPackageException($"{path}: invalid manifest (not JSON): {e.Message}", e); }
+        try { document = JsonInput.ParseDocument(bytes); }
+        catch (JsonException e) { throw new ModelPackageException($"{path}: invalid manifest (not JSON): {JsonInput.OneLine(e)}", e); }
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) throw new ModelPackageException($"{path}: the manifest is not a JSON object");
@@ -107,7 +133,14 @@ public sealed class ModelPackage
 
     private static void VerifyFiles(ModelManifest m, string folder, string manifestPath, FileCheck check)
     {
-        var listed = m.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        if (m.Files is null) throw new ModelPackageException($"{manifestPath}: field 'files' is missing");
+        var listed = new Dictionary<string, PackageFile>(StringComparer.Ordinal);
+        foreach (var f in m.Files)
+        {
+            if (f is null || string.IsNullOrEmpty(f.Path) || f.Sha256 is null)
+                throw new ModelPackageException($"{manifestPath}: field 'files' has an entry without a path or sha256");
+            if (!listed.TryAdd(f.Path, f)) throw new ModelPackageException($"{manifestPath}: field 'files' lists '{f.Path}' twice");
+        }
         foreach (var (stage, file) in ReferencedFiles(m))
             if (!listed.ContainsKey(file))
                 throw new ModelPackageException($"{manifestPath}: {stage} file '{file}' is not in the file list");

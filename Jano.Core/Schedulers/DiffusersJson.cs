@@ -14,7 +14,7 @@ public static class DiffusersJson
     /// <exception cref="JsonException">The text is not JSON even with those literals allowed.</exception>
     public static JsonElement Parse(string text)
     {
-        using var document = JsonDocument.Parse(QuoteNonFiniteLiterals(text));
+        using var document = Jano.Core.IO.JsonInput.ParseDocument(QuoteNonFiniteLiterals(text));
         return document.RootElement.Clone();
     }
 

@@ -1,3 +1,4 @@
+using Jano.Core.IO;
 using System.Text.Json;
 
 namespace Jano.Export.Checkpoints;
@@ -14,11 +15,11 @@ internal static class CheckpointIndex
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            document = JsonInput.ParseDocument(File.ReadAllBytes(indexPath));
         }
         catch (JsonException e)
         {
-            throw new CheckpointException($"checkpoint index {indexPath} is not valid JSON: {e.Message}", e);
+            throw new CheckpointException($"checkpoint index {indexPath} is not valid JSON: {JsonInput.OneLine(e)}", e);
         }
 
         using (document)

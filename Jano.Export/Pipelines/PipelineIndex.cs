@@ -1,3 +1,4 @@
+using Jano.Core.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -20,9 +21,9 @@ public sealed record PipelineIndex(string Root, string Path, string ClassName, I
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ExportException($"{path}: not a JSON object");
+            json = JsonInput.ParseNode(File.ReadAllText(path)) as JsonObject ?? throw new ExportException($"{path}: not a JSON object");
         }
-        catch (JsonException e) { throw new ExportException($"{path}: invalid JSON: {e.Message}", e); }
+        catch (JsonException e) { throw new ExportException($"{path}: invalid JSON: {JsonInput.OneLine(e)}", e); }
         var className = (json["_class_name"] as JsonValue)?.TryGetValue<string>(out var c) == true ? c
             : throw new ExportException($"{path}: field '_class_name' is missing or not a string");
         var components = new Dictionary<string, (string?, string?)>(StringComparer.Ordinal);

@@ -138,12 +138,13 @@ public sealed class ClipTokenizer
     {
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllBytes(path))
+            using var document = Jano.Core.IO.JsonInput.ParseDocument(File.ReadAllBytes(path)); // duplicates and undecodable tokens refused
+            return document.Deserialize<Dictionary<string, int>>()
                 ?? throw new InvalidDataException($"{path}: the vocabulary is empty");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a JSON object of token → id: {e.Message}", e);
+            throw new InvalidDataException($"{path}: not a JSON object of token → id: {Jano.Core.IO.JsonInput.OneLine(e)}", e);
         }
     }
 

@@ -24,12 +24,12 @@ public sealed record ClipTokenizerConfig
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            root = Jano.Core.IO.JsonInput.ParseNode(File.ReadAllText(path)) as JsonObject
                 ?? throw new InvalidDataException($"{path}: the tokenizer config is not a JSON object");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: invalid JSON: {e.Message}", e);
+            throw new InvalidDataException($"{path}: invalid JSON: {Jano.Core.IO.JsonInput.OneLine(e)}", e);
         }
         return Parse(root, path);
     }

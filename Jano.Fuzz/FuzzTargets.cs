@@ -1,0 +1,17 @@
+using Jano.Fuzz.Targets;
+
+namespace Jano.Fuzz;
+
+/// <summary>Every fuzzed parser, by name.</summary>
+public static class FuzzTargets
+{
+    public static readonly IReadOnlyList<FuzzTarget> All =
+    [
+        SafetensorsTarget.Target,
+        ManifestTarget.Target,
+        ConfigTargets.PixArt, ConfigTargets.Sd3, ConfigTargets.Clip, ConfigTargets.T5, ConfigTargets.Vae, ConfigTargets.Scheduler,
+        TokenizerTargets.ClipPrompt, TokenizerTargets.T5Prompt, TokenizerTargets.T5Model, TokenizerTargets.ClipConfig,
+    ];
+
+    public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+}
