@@ -117,12 +117,12 @@ public static class Sd3RandomPipeline
         JsonObject overrides;
         try
         {
-            overrides = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            overrides = JsonInput.ParseNode(File.ReadAllText(path)) as JsonObject
                 ?? throw new ExportException($"{path}: a transformer config must be a JSON object of SD3Transformer2DModel fields");
         }
         catch (JsonException e)
         {
-            throw new ExportException($"{path}: invalid JSON: {e.Message}", e);
+            throw new ExportException($"{path}: invalid JSON: {JsonInput.OneLine(e)}", e);
         }
         var merged = TinyTransformerConfig(sd35);
         foreach (var (key, value) in overrides)

@@ -56,13 +56,13 @@ public static class PixArtExporter
         }
         try
         {
-            var levels = (System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(vaeConfig))?["block_out_channels"] as System.Text.Json.Nodes.JsonArray)?.Count
+            var levels = (JsonInput.ParseNode(File.ReadAllText(vaeConfig))?["block_out_channels"] as System.Text.Json.Nodes.JsonArray)?.Count
                 ?? throw new ExportException($"{vaeConfig}: field 'block_out_channels' is missing or not a list");
             return 1 << (levels - 1);
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new ExportException($"{vaeConfig}: invalid JSON: {e.Message}", e);
+            throw new ExportException($"{vaeConfig}: invalid JSON: {JsonInput.OneLine(e)}", e);
         }
     }
 

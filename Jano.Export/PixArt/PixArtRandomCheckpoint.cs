@@ -18,7 +18,7 @@ public static class PixArtRandomCheckpoint
     public static void Write(string configPath, string outputFolder, int seed)
     {
         var config = PixArtConfig.Load(configPath);
-        var root = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        var root = ConfigReader.LoadObject(configPath); // the same strict read PixArtConfig.Load just passed
         Write(config, root, outputFolder, seed);
     }
 

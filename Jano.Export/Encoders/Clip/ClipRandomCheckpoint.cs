@@ -18,8 +18,7 @@ public static class ClipRandomCheckpoint
 
     public static void Write(string configPath, string outputFolder, int seed)
     {
-        var root = JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject
-            ?? throw new ExportException($"{configPath}: the config is not a JSON object");
+        var root = ConfigReader.LoadObject(configPath);
         Write(ClipTextConfig.Parse(root, configPath), root, outputFolder, seed);
     }
 
