@@ -61,6 +61,47 @@ public sealed class Sd3PipelineGoldenTests
         Assert.That(pixelError, Is.LessThanOrEqualTo(Tolerance), "image pixels");
     }
 
+    /// <summary>
+    /// Jano on MMDiT with every image token active (a forced all-active mask; its schedule still runs
+    /// warm-up, reorders and refreshes) must be dense: the text prefix rows are computed every step
+    /// either way, and the image rows all are. Same package, same inputs; ≤ 1e-6 relative.
+    /// </summary>
+    [Test]
+    public void JanoWithEveryImageTokenActiveEqualsDense()
+    {
+        using var folder = new TempFolder();
+        var package = Path.Combine(folder.Path, "package");
+        using var io = GoldenFixtures.Open($"{Name}/io.safetensors");
+        var meta = io.Metadata;
+        int height = int.Parse(meta["height"]), width = int.Parse(meta["width"]), steps = int.Parse(meta["steps"]);
+        var scale = int.Parse(meta["vae_scale_factor"]);
+        Sd3PipelineExporter.Export(GoldenFixtures.PathOf(Name), package, new ExportOptions { Size = (height / scale, width / scale) });
+        using var pipeline = TextToImagePipeline.Open(package, new RuntimeOptions { Threads = 1 });
+        var dense = new GenerationRequest
+        {
+            Prompt = "(embeddings given)", Steps = 8, Guidance = double.Parse(meta["guidance_scale"], System.Globalization.CultureInfo.InvariantCulture), // 8 steps: 5 of them Jano steps
+            Width = width, Height = height,
+            PromptStates = Caption(io, "prompt_embeds", "pooled_prompt_embeds"),
+            NegativePromptStates = Caption(io, "negative_prompt_embeds", "negative_pooled_prompt_embeds"),
+            InitialNoise = io.ReadAsFloat32("latents"),
+        };
+        var tokens = pipeline.GeometryFor(dense).Tokens;
+        var jano = dense with
+        {
+            Jano = new Jano.Core.Acceleration.JanoOptions { Warmup = 2, Cooldown = 1, StaticInterval = 2, MediumInterval = 1 },
+            ForcedMask = Jano.Runtime.Scheduling.TokenMask.Forced(tokens, 1, 0, seed: 4),
+        };
+        var a = pipeline.Generate(dense).Latents!;
+        var janoResult = pipeline.Generate(jano);
+        Assert.That(janoResult.Jano, Is.Not.Null, "the run went through Jano's schedule");
+        Assert.That(janoResult.Jano!.ActiveFraction, Is.EqualTo(1.0), "every token at the active level");
+        Assert.That(janoResult.Jano.Levels.Distinct().Count(), Is.GreaterThan(1), "warm-up, Jano and cool-down steps all ran");
+        var b = janoResult.Latents!;
+        var error = GoldenFixtures.RelativeError(b, a);
+        TestContext.Out.WriteLine($"sd3 pipeline, Jano with every image token active against dense: final latents relative error {error:E2}");
+        Assert.That(error, Is.LessThanOrEqualTo(1e-6));
+    }
+
     [Test]
     public void CaptionLengthCanBeGivenForAPipelineWithoutTextEncoders()
     {
