@@ -68,6 +68,12 @@ public sealed class Sd3EngineGoldenTests
         using var programLifetime = program;
         var g = package.Manifest.Geometry;
         Assert.That(g.PrefixRows, Is.EqualTo(f.L));
+        AssertEngineGivesDiffusersOutput(program, g, f, kernelAttention, $"{folder}/{ioFile} ({(kernelAttention ? "kernel" : "MultiHeadAttention")}): stage graphs on the engine");
+    }
+
+    /// <summary>Every fixture item through a dense forward of a fresh engine at <paramref name="g"/>, against diffusers' output.</summary>
+    private static void AssertEngineGivesDiffusersOutput(IBlockProgram program, Jano.Core.Geometry.LatentGeometry g, Fixture f, bool kernelAttention, string label)
+    {
         using var device = new HostStepDevice();
         using var engine = new TokenEngine(program, g, device, kernelAttention);
         for (var b = 0; b < f.Batch; b++)
@@ -77,7 +83,7 @@ public sealed class Sd3EngineGoldenTests
             var image = new float[g.OutChannels * f.H * f.W];
             new TokenLayout(g).Scatter(engine.Output(0), g.OutChannels, g.OutChannels, engine.Order, image);
             var error = GoldenFixtures.RelativeError(image, f.Expected(b));
-            TestContext.Out.WriteLine($"{folder}/{ioFile} item {b} ({(kernelAttention ? "kernel" : "MultiHeadAttention")}): stage graphs on the engine, relative error {error:E2}");
+            TestContext.Out.WriteLine($"{label}, item {b}: relative error {error:E2}");
             Assert.That(error, Is.LessThanOrEqualTo(Tolerance), $"item {b}");
         }
     }
@@ -100,18 +106,7 @@ public sealed class Sd3EngineGoldenTests
         using var program = BlockPrograms.Create(package, new OrtSessionFactory(new RuntimeOptions { Threads = 1 }));
         var g = package.Manifest.Geometry with { Height = f.H, Width = f.W };
         Assert.That((package.Manifest.Geometry.Height, package.Manifest.Geometry.Width), Is.Not.EqualTo((f.H, f.W)), "the package is of another size");
-        using var device = new HostStepDevice();
-        using var engine = new TokenEngine(program, g, device, kernelAttention: false);
-        for (var b = 0; b < f.Batch; b++)
-        {
-            engine.SetCaptions(f.Caption(b), null);
-            engine.Forward(f.Latents(b), f.Timestep(b), g.Tokens);
-            var image = new float[g.OutChannels * f.H * f.W];
-            new TokenLayout(g).Scatter(engine.Output(0), g.OutChannels, g.OutChannels, engine.Order, image);
-            var error = GoldenFixtures.RelativeError(image, f.Expected(b));
-            TestContext.Out.WriteLine($"{folder}/{ioFile} item {b}: package of {package.Manifest.Geometry.Describe()} at {g.Describe()}, relative error {error:E2}");
-            Assert.That(error, Is.LessThanOrEqualTo(Tolerance), $"item {b}");
-        }
+        AssertEngineGivesDiffusersOutput(program, g, f, kernelAttention: false, $"{folder}/{ioFile}: package of {package.Manifest.Geometry.Describe()} at {g.Describe()}");
     }
 
     [TestCase("joint", "block 0 pre")]

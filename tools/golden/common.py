@@ -70,3 +70,45 @@ def check_shim_attention(model, forward, atol=1e-5):
     if err > atol:
         raise SystemExit(f"shim SDPA differs from AttnProcessor by {err}")
     return names, err
+
+
+def check_every_parameter_matters(model, run, name, dead_by_design=lambda pname: False):
+    """Each parameter tensor, nudged by 0.1*randn, must move the output by more than 1e-4, except
+    those the caller names as dead by design (they cannot reach the output)."""
+    g = torch.Generator().manual_seed(7)
+    with torch.no_grad():
+        ref = run()
+        dead = []
+        for pname, p in model.named_parameters():
+            if dead_by_design(pname):
+                continue
+            keep = p.clone()
+            p.add_(0.1 * torch.randn(p.shape, generator=g))
+            if (run() - ref).abs().max().item() <= 1e-4:
+                dead.append(pname)
+            p.copy_(keep)
+    if dead:
+        raise SystemExit(f"{name}: parameters without effect on the output: {dead}")
+
+
+def check_shim_sdpa_against_einsum(run, output):
+    """The model's attention processors call F.scaled_dot_product_attention on [B, heads, L, D] with
+    no mask; the shim's SDPA serves it. Rerun with an independent float64 einsum SDPA in its place;
+    returns the largest difference from `output` (stops above 1e-5)."""
+    import torch.nn.functional as F
+    shim = F.scaled_dot_product_attention
+
+    def ref(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+        assert attn_mask is None and not is_causal
+        s = torch.einsum("bhqd,bhkd->bhqk", q.double(), k.double()) / q.shape[-1] ** 0.5
+        return torch.einsum("bhqk,bhkd->bhqd", s.softmax(-1), v.double()).to(q.dtype)
+
+    F.scaled_dot_product_attention = ref
+    try:
+        with torch.no_grad():
+            err = (run() - output).abs().max().item()
+    finally:
+        F.scaled_dot_product_attention = shim
+    if err > 1e-5:
+        raise SystemExit(f"shim SDPA differs from a float64 einsum SDPA by {err}")
+    return err

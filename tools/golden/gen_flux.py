@@ -21,12 +21,11 @@ import shutil
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from diffusers import FlowMatchEulerDiscreteScheduler, FluxTransformer2DModel
 from diffusers.models.embeddings import FluxPosEmbed
 
-from common import FIXTURES, randn, script_name, to_json, write
+from common import FIXTURES, check_every_parameter_matters, check_shim_sdpa_against_einsum, randn, script_name, to_json, write
 from flux_upstream import COMPILER_STAND_IN, MIXINS, STAND_IN, calculate_shift, image_ids, pack
 from flux_upstream import pipeline_flux
 
@@ -96,43 +95,8 @@ def rope(model, io):
     return {"rope_cos": cos, "rope_sin": sin}
 
 
-def check_every_parameter_matters(model, run, name):
-    """Each parameter tensor, nudged by 0.1*randn, must move the output by more than 1e-4. In
-    FLUX nothing is dead by design: the caption stream of the last double block feeds the single
-    blocks, and the caption tokens of the single blocks are keys and values of the image tokens."""
-    g = torch.Generator().manual_seed(7)
-    with torch.no_grad():
-        ref = run()
-        dead = []
-        for pname, p in model.named_parameters():
-            keep = p.clone()
-            p.add_(0.1 * torch.randn(p.shape, generator=g))
-            if (run() - ref).abs().max().item() <= 1e-4:
-                dead.append(pname)
-            p.copy_(keep)
-    if dead:
-        raise SystemExit(f"{name}: parameters without effect on the output: {dead}")
 
 
-def check_shim_sdpa(model, io, output):
-    """FluxAttnProcessor2_0 calls F.scaled_dot_product_attention on [B, heads, L, D] (after RoPE)
-    with no mask; the shim's SDPA serves it. Check it against an independent float64 einsum SDPA."""
-    shim = F.scaled_dot_product_attention
-
-    def ref(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
-        assert attn_mask is None and not is_causal
-        s = torch.einsum("bhqd,bhkd->bhqk", q.double(), k.double()) / q.shape[-1] ** 0.5
-        return torch.einsum("bhqk,bhkd->bhqd", s.softmax(-1), v.double()).to(q.dtype)
-
-    F.scaled_dot_product_attention = ref
-    try:
-        with torch.no_grad():
-            err = (forward(model, io) - output).abs().max().item()
-    finally:
-        F.scaled_dot_product_attention = shim
-    if err > 1e-5:
-        raise SystemExit(f"shim SDPA differs from a float64 einsum SDPA by {err}")
-    return err
 
 
 CALL = ("output = model(hidden_states, encoder_hidden_states, pooled_projections, timestep, img_ids, txt_ids"
@@ -149,7 +113,7 @@ def transformers():
         with torch.no_grad():
             output = forward(model, io)
             tables = rope(model, io)
-        err = check_shim_sdpa(model, io, output)
+        err = check_shim_sdpa_against_einsum(lambda: forward(model, io), output)
         procs = sorted({type(p).__name__ for p in model.attn_processors.values()})
         check_every_parameter_matters(model, lambda: forward(model, io), case)
         model.save_pretrained(out)

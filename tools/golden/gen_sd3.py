@@ -8,11 +8,10 @@ import os
 import shutil
 
 import torch
-import torch.nn.functional as F
 
 from diffusers import SD3Transformer2DModel
 
-from common import FIXTURES, randn, script_name, to_json, write
+from common import FIXTURES, check_every_parameter_matters, check_shim_sdpa_against_einsum, randn, script_name, to_json, write
 
 # caption_projection_dim must equal inner_dim (heads x head dim = 16): the context stream
 # shares the joint attention's width.
@@ -74,45 +73,8 @@ def dead_by_design(name, last):
     return name.startswith(pre + "add_q_proj") or name.startswith(pre + "norm_added_q")
 
 
-def check_every_parameter_matters(model, run, name, last):
-    """Each parameter tensor, nudged by 0.1*randn, must move the output by more than 1e-4.
-    (Key biases do matter here: joint attention adds the image key bias to image keys
-    only, so it shifts image scores against text scores.)"""
-    g = torch.Generator().manual_seed(7)
-    with torch.no_grad():
-        ref = run()
-        dead = []
-        for pname, p in model.named_parameters():
-            if dead_by_design(pname, last):
-                continue
-            keep = p.clone()
-            p.add_(0.1 * torch.randn(p.shape, generator=g))
-            if (run() - ref).abs().max().item() <= 1e-4:
-                dead.append(pname)
-            p.copy_(keep)
-    if dead:
-        raise SystemExit(f"{name}: parameters without effect on the output: {dead}")
 
 
-def check_shim_sdpa(model, io, output):
-    """JointAttnProcessor2_0 calls F.scaled_dot_product_attention on [B, heads, L, D] with no
-    mask; the shim's SDPA serves it. Check it against an independent float64 einsum SDPA."""
-    shim = F.scaled_dot_product_attention
-
-    def ref(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
-        assert attn_mask is None and not is_causal
-        s = torch.einsum("bhqd,bhkd->bhqk", q.double(), k.double()) / q.shape[-1] ** 0.5
-        return torch.einsum("bhqk,bhkd->bhqd", s.softmax(-1), v.double()).to(q.dtype)
-
-    F.scaled_dot_product_attention = ref
-    try:
-        with torch.no_grad():
-            err = (forward(model, io) - output).abs().max().item()
-    finally:
-        F.scaled_dot_product_attention = shim
-    if err > 1e-5:
-        raise SystemExit(f"shim SDPA differs from a float64 einsum SDPA by {err}")
-    return err
 
 
 def save_io(out, fname, io, output, description, config_used, extra):
@@ -134,9 +96,9 @@ def main():
         io = inputs(config, 8, 8, seed + 10)
         with torch.no_grad():
             output = forward(model, io)
-        err = check_shim_sdpa(model, io, output)
+        err = check_shim_sdpa_against_einsum(lambda: forward(model, io), output)
         procs = sorted({type(p).__name__ for p in model.attn_processors.values()})
-        check_every_parameter_matters(model, lambda: forward(model, io), case, last)
+        check_every_parameter_matters(model, lambda: forward(model, io), case, lambda pname: dead_by_design(pname, last))
         model.save_pretrained(out)
         again = SD3Transformer2DModel.from_pretrained(out, low_cpu_mem_usage=False).eval()
         with torch.no_grad():
