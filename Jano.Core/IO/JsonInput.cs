@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -44,23 +43,7 @@ public static class JsonInput
     }
 
     /// <summary>A JSON exception's message on one line: control characters escaped, length capped.</summary>
-    public static string OneLine(JsonException e)
-    {
-        var builder = new StringBuilder();
-        foreach (var c in e.Message)
-        {
-            if (builder.Length >= MaxMessage) { builder.Append('…'); break; }
-            builder.Append(c switch
-            {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                < ' ' => $"\\u{(int)c:x4}",
-                _ => c.ToString(),
-            });
-        }
-        return builder.ToString();
-    }
+    public static string OneLine(JsonException e) => Jano.Core.OneLine.Of(e.Message, MaxMessage);
 
     private static JsonDocument Checked(JsonDocument document)
     {

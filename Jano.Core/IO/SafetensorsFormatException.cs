@@ -10,7 +10,7 @@ namespace Jano.Core.IO;
 public sealed class SafetensorsFormatException : IOException
 {
     public SafetensorsFormatException(string filePath, string? tensorName, string problem, Exception? inner = null)
-        : base(Compose(filePath, tensorName, problem), inner)
+        : base(OneLine.Of(Compose(filePath, tensorName, problem)), inner)
     {
         FilePath = filePath;
         TensorName = tensorName;

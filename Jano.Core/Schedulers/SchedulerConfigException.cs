@@ -6,7 +6,7 @@ namespace Jano.Core.Schedulers;
 /// let callers (the exporter, the manifest check) prefix their own file and field path.
 /// </summary>
 public sealed class SchedulerConfigException(string className, string option, string problem)
-    : ArgumentException($"{className}: option '{option}' {problem}")
+    : ArgumentException(OneLine.Of($"{className}: option '{option}' {problem}"))
 {
     public string ClassName { get; } = className;
 

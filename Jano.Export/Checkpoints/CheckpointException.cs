@@ -7,5 +7,5 @@ namespace Jano.Export.Checkpoints;
 /// </summary>
 public sealed class CheckpointException : IOException
 {
-    public CheckpointException(string message, Exception? inner = null) : base(message, inner) { }
+    public CheckpointException(string message, Exception? inner = null) : base(Jano.Core.OneLine.Of(message), inner) { }
 }

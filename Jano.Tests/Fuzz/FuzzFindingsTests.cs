@@ -88,6 +88,15 @@ public sealed class FuzzFindingsTests
         Assert.That(message, Does.EndWith("jano-model.json: field 'components.transformer.geometry.patchSize' has the wrong type (expected an integer)"));
     }
 
+    /// <summary>Found by the AFL++ run (manifest, after 986,004 executions): a refusal that quotes the user's value kept its line break.</summary>
+    [TestCase("\"format\": \"jano-model\"", "\"format\": \"jano\\nmodel\"", "field 'format' is 'jano\\nmodel'")]
+    [TestCase("\"family\": \"pixart\"", "\"family\": \"pix\\r\\nart\\u0007\"", "is 'pix\\r\\nart\\u0007'")]
+    public void ARefusalQuotingAValueWithLineBreaksStaysOnOneLine(string from, string to, string expected)
+    {
+        var message = Refusal("manifest", Seed("manifest", "pixart-sigma.json").Replace(from, to));
+        Assert.That(message, Does.Contain(expected));
+    }
+
     [Test]
     public void AManifestListingAFileTwiceIsRefused()
     {
