@@ -8,6 +8,8 @@ public sealed record ExportOptions
     public string? Name { get; init; }
     public int? DefaultSteps { get; init; }
     public double? DefaultGuidance { get; init; }
+    /// <summary>FluxPipeline's true_cfg_scale as the package default (FLUX packages only; ≥ 1, 1 = one branch); null: none.</summary>
+    public double? DefaultTrueCfg { get; init; }
     /// <summary>The Jano preset `jano generate` uses by default (one of the package's presets); null: "reference".</summary>
     public string? DefaultJanoPreset { get; init; }
     /// <summary>"float32" (default) or "float16": the element type of weights and activations inside the graphs.</summary>

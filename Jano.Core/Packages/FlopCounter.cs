@@ -67,8 +67,20 @@ public static class FlopCounter
                         + 2 * image * h * h;                        // attn2 out projection
                 return joint + modulation;
             }
+            case BlockKind.Single:
+            {
+                // FLUX single-stream: one weight set over the L + n rows; AdaLayerNormZeroSingle's 3D
+                // modulation in pre and again in post; attention without out projection; proj_mlp in
+                // parallel; proj_out over [attention; MLP] (D + mlp → D).
+                var rows = text + image;
+                return 2 * h * 3 * h * 2                            // modulation, pre and post
+                    + 2 * rows * h * 3 * h                          // q, k, v
+                    + 2 * 2 * rows * (text + keys) * h              // attention: L + n queries against L + N keys
+                    + 2 * rows * h * mlp                            // proj_mlp
+                    + 2 * rows * (h + mlp) * h;                     // proj_out
+            }
             default:
-                throw new ArgumentException($"no FLOP count for block kind '{kind}' (counted: {BlockKind.Cross}, {BlockKind.Joint}, {BlockKind.JointLast}, {BlockKind.JointDual}, {BlockKind.JointDualLast})", nameof(kind));
+                throw new ArgumentException($"no FLOP count for block kind '{kind}' (counted: {string.Join(", ", BlockKind.All)})", nameof(kind));
         }
     }
 
@@ -87,7 +99,8 @@ public static class FlopCounter
         double h = s.Dims.HiddenSize;
         var timestep = 2 * (256 * h + h * h);                   // TimestepEmbedding: sinusoid 256 → D → D
         if (IsJoint(s))
-            return timestep + 2 * (s.PooledWidth * h + h * h);  // SD3's pooled text projection P → D → D
+            return timestep + 2 * (s.PooledWidth * h + h * h)   // SD3's and FLUX's pooled text projection P → D → D
+                + (s.GuidanceEmbedding ? timestep : 0);         // FLUX.1-dev's guidance embedder, shaped as the timestep's
         var cond = timestep + 2 * h * 6 * h;                    // PixArt's adaln_single.linear → t_mod
         if (s.MicroConditions)
         {
@@ -149,6 +162,11 @@ public static class FlopCounter
         long total = 0;
         foreach (var kind in s.BlockKinds)
         {
+            if (kind == BlockKind.Single)
+            {
+                total += linear(h, 3 * h) + 3 * linear(h, h) + linear(h, m) + linear(h + m, h) + 4 * d.HeadDim; // + q/k RMS norms
+                continue;
+            }
             bool last = kind is BlockKind.JointLast or BlockKind.JointDualLast, dual = BlockKind.HasImageAttention(kind);
             total += stream(dual ? 9 * h : 6 * h) + outAndMlp;                 // image stream
             total += stream(last ? 2 * h : 6 * h) + (last ? 0 : outAndMlp);   // context stream
@@ -156,6 +174,7 @@ public static class FlopCounter
         }
         return total + linear(g.PatchInputWidth, h)                          // patch embedding
             + linear(256, h) + linear(h, h) + linear(s.PooledWidth, h) + linear(h, h) // time and pooled text embedding
+            + (s.GuidanceEmbedding ? linear(256, h) + linear(h, h) : 0)       // guidance embedding
             + linear(d.CaptionChannels, h)                                    // context embedder
             + linear(h, 2 * h) + linear(h, g.PatchOutputWidth);                // norm_out, proj_out
     }

@@ -20,6 +20,8 @@ public sealed record FlopShape
     public int PooledWidth { get; init; }
     /// <summary>PixArt-α's resolution and aspect-ratio embeddings in the cond graph.</summary>
     public bool MicroConditions { get; init; }
+    /// <summary>FLUX.1-dev's guidance embedder in the cond graph (a second timestep-style embedding).</summary>
+    public bool GuidanceEmbedding { get; init; }
 
     /// <summary>The cond graph runs once per branch when it takes per-caption input (pooled text);
     /// otherwise once per step for every branch (the timestep is shared).</summary>
@@ -34,6 +36,7 @@ public sealed record FlopShape
         CaptionTokens = captionTokens,
         PooledWidth = pooledWidth,
         MicroConditions = manifest.Transformer.MicroConditions is not null,
+        GuidanceEmbedding = manifest.Transformer.Guidance == TransformerComponent.EmbeddedGuidance,
     };
 
     /// <summary>The same transformer at another latent size (the token count follows the grid).</summary>

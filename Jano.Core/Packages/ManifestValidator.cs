@@ -12,8 +12,8 @@ internal static class ManifestValidator
         ModelPackageException Bad(string field, string problem) => new($"{path}: field '{field}' {problem}");
         if (m.Components is null) throw Bad("components", "is missing");
         var t = m.Components.Transformer ?? throw Bad("components.transformer", "is missing");
-        if (t.Family is not (PixArtStages.Family or Sd3Stages.Family))
-            throw Bad("components.transformer.family", $"is '{t.Family}'; this runtime knows: {PixArtStages.Family}, {Sd3Stages.Family}");
+        if (t.Family is not (PixArtStages.Family or Sd3Stages.Family or FluxStages.Family))
+            throw Bad("components.transformer.family", $"is '{t.Family}'; this runtime knows: {PixArtStages.Family}, {Sd3Stages.Family}, {FluxStages.Family}");
         if (t.DType is not ("float32" or "float16")) throw Bad("components.transformer.dtype", $"is '{t.DType}'; this runtime reads float32 and float16 packages");
         var g = t.Geometry ?? throw Bad("components.transformer.geometry", "is missing");
         if (g.Problem() is { } geometryProblem) throw Bad("components.transformer.geometry." + geometryProblem.Split(':')[0], geometryProblem[(geometryProblem.IndexOf(':') + 2)..]);
@@ -39,6 +39,19 @@ internal static class ManifestValidator
         if (sizes && t.MicroConditions is not { PixelsPerLatent: > 0 })
             throw Bad("components.transformer.microConditions.pixelsPerLatent", "must be a positive integer for a cond graph that takes resolution and aspect ratio");
         if (t.Positions is { } positions) ValidatePositions(positions, t.Family, g, Bad);
+        var flux = t.Family == FluxStages.Family;
+        if (flux && t.Rope is null) throw Bad("components.transformer.rope", "is missing: a flux package's pre graphs rotate q and k by it");
+        if (!flux && t.Rope is not null) throw Bad("components.transformer.rope", $"is set, but a {t.Family} package has no rotary embedding");
+        if (t.Rope is { } rope && rope.Problem(d.HeadDim) is { } ropeProblem) throw Bad("components.transformer.rope", ropeProblem);
+        if (flux && (g.PatchSize != FluxStages.PackFactor || g.Height % FluxStages.PackFactor != 0 || g.Width % FluxStages.PackFactor != 0))
+            throw Bad("components.transformer.geometry.patchSize", $"is {g.PatchSize} on {g.Describe()} latent pixels; a flux package packs its latents 2×2 (patch size 2, even height and width)");
+        if (t.Guidance is not (null or TransformerComponent.CfgGuidance or TransformerComponent.EmbeddedGuidance or TransformerComponent.NoGuidance))
+            throw Bad("components.transformer.guidance", $"is '{t.Guidance}'; one of: {TransformerComponent.CfgGuidance}, {TransformerComponent.EmbeddedGuidance}, {TransformerComponent.NoGuidance}");
+        var guidanceInput = s.Cond.Inputs.Contains(StageRoles.Names.Guidance);
+        if (guidanceInput != (t.Guidance == TransformerComponent.EmbeddedGuidance))
+            throw Bad("components.transformer.guidance", guidanceInput
+                ? $"is '{t.Guidance ?? TransformerComponent.CfgGuidance}', but the cond graph takes the guidance scale: it must be '{TransformerComponent.EmbeddedGuidance}'"
+                : $"is '{TransformerComponent.EmbeddedGuidance}', but the cond graph has no '{StageRoles.Names.Guidance}' input");
         foreach (var table in t.Tables ?? [])
         {
             if (table.Width <= 0) throw Bad($"components.transformer.tables['{table.Name}'].width", "must be positive");
@@ -56,7 +69,9 @@ internal static class ManifestValidator
             if (e.Preprocess is not (null or TextEncoderComponent.LowerStrip))
                 throw Bad($"components.textEncoders[{i}].preprocess", $"is '{e.Preprocess}'; known: {TextEncoderComponent.LowerStrip}");
             // SD3 joins its encoders' states (CLIP widths concatenated and padded, T5 appended): Sd3Conditioning checks the widths.
-            if (!sd3 && e.HiddenSize != d.CaptionChannels) throw Bad($"components.textEncoders[{i}].hiddenSize", $"is {e.HiddenSize}, but the transformer takes {d.CaptionChannels}-wide caption states (dims.captionChannels)");
+            // FLUX's CLIP gives the pooled vector only: FluxConditioning checks it against the cond graph.
+            var pooledOnly = flux && e.Kind == TextEncoderComponent.Clip;
+            if (!sd3 && !pooledOnly && e.HiddenSize != d.CaptionChannels) throw Bad($"components.textEncoders[{i}].hiddenSize", $"is {e.HiddenSize}, but the transformer takes {d.CaptionChannels}-wide caption states (dims.captionChannels)");
             if (e.Kind == TextEncoderComponent.T5 && (string.IsNullOrEmpty(e.Graph) || e.Tokenizer is not { Count: 1 }))
                 throw Bad($"components.textEncoders[{i}]", "of kind t5 needs 'graph' (its ONNX file) and 'tokenizer' (its spiece.model)");
             if (e.Kind == TextEncoderComponent.Clip && (string.IsNullOrEmpty(e.Graph) || e.Tokenizer is not { Count: 2 or 3 }))
@@ -89,6 +104,10 @@ internal static class ManifestValidator
         }
         if (m.Defaults.Steps <= 0) throw Bad("defaults.steps", $"must be positive, found {m.Defaults.Steps}");
         if (!double.IsFinite(m.Defaults.Guidance) || m.Defaults.Guidance < 0) throw Bad("defaults.guidance", $"must be a finite number ≥ 0, found {m.Defaults.Guidance}");
+        if (m.Defaults.TrueCfg is { } trueCfg && (!double.IsFinite(trueCfg) || trueCfg < 1))
+            throw Bad("defaults.trueCfg", $"must be a finite number ≥ 1 (1: one branch), found {trueCfg}");
+        if (m.Defaults.TrueCfg is not null && t.GuidanceIsCfg)
+            throw Bad("defaults.trueCfg", "is set, but this package's guidance is classifier-free already (defaults.guidance)");
         if (m.DefaultJanoPreset is { } preset && (m.JanoPresets is null || !m.JanoPresets.ContainsKey(preset)))
             throw Bad("defaultJanoPreset", $"is '{preset}', which is not one of the package's presets ({string.Join(", ", m.JanoPresets?.Keys.ToArray() ?? [])})");
     }

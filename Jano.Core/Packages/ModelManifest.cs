@@ -74,6 +74,25 @@ public sealed record TransformerComponent
     public PositionGenerator? Positions { get; init; }
     /// <summary>Micro-conditions (resolution and aspect ratio of the image, PixArt-α 1024); null for a model without them.</summary>
     public MicroConditions? MicroConditions { get; init; }
+    /// <summary>
+    /// The rotary position embedding the pre graphs apply (FLUX): the runtime computes its per-token table
+    /// for any latent size; null for a family with additive positions.
+    /// </summary>
+    public RotaryEmbedding? Rope { get; init; }
+    /// <summary>
+    /// What the guidance scale does: null or "cfg", classifier-free guidance over two branches (PixArt, SD3);
+    /// "embedded", the scale is an input of the cond graph and one branch runs (FLUX.1-dev's guidance
+    /// distillation; classifier-free guidance only through trueCfg); "none", the model takes no guidance
+    /// (FLUX.1-schnell, or a FLUX-shaped model without guidance_embeds; trueCfg as above).
+    /// </summary>
+    public string? Guidance { get; init; }
+
+    public const string CfgGuidance = "cfg";
+    public const string EmbeddedGuidance = "embedded";
+    public const string NoGuidance = "none";
+
+    /// <summary>Whether defaults.guidance / --guidance is the classifier-free guidance scale (else trueCfg is).</summary>
+    [JsonIgnore] public bool GuidanceIsCfg => Guidance is null or CfgGuidance;
 }
 
 /// <summary>
@@ -111,6 +130,8 @@ public sealed record ModelDims
     /// <summary>Width of the text encoder's token states the transformer takes.</summary>
     public required int CaptionChannels { get; init; }
     public int ModulationSize { get; init; }
+    /// <summary>Width of the pooled text vector the cond graph takes (FLUX's pooled_projection_dim); 0 where the manifest does not say.</summary>
+    public int PooledWidth { get; init; }
 }
 
 /// <summary>
@@ -202,7 +223,13 @@ public sealed record SamplerSettings
 public sealed record GenerationDefaults
 {
     public int Steps { get; init; } = 20;
+    /// <summary>The guidance scale: classifier-free for most families, the embedded scale for FLUX.1-dev (transformer.guidance).</summary>
     public double Guidance { get; init; } = 4.5;
+    /// <summary>
+    /// FluxPipeline's true_cfg_scale for a package whose guidance is not classifier-free: above 1, two
+    /// branches (prompt and negative prompt) combined as CFG; null or 1: one branch.
+    /// </summary>
+    public double? TrueCfg { get; init; }
 }
 
 public sealed record PackageFile(string Path, string Sha256, long Bytes);

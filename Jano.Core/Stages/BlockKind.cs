@@ -33,7 +33,7 @@ public static class BlockKind
     public static readonly IReadOnlyList<string> All = [Cross, Joint, JointLast, JointDual, JointDualLast, Single];
 
     /// <summary>The kinds this runtime has a block program for.</summary>
-    public static readonly IReadOnlyList<string> Supported = [Cross, Joint, JointLast, JointDual, JointDualLast];
+    public static readonly IReadOnlyList<string> Supported = [Cross, Joint, JointLast, JointDual, JointDualLast, Single];
 
     /// <summary>
     /// Whether a block of this kind runs the second, image-only self-attention (n image queries against

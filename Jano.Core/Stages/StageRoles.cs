@@ -33,6 +33,10 @@ public static class StageRoles
         /// <summary>Pooled text vector [batch, P] and the conditioning computed from it with the timestep (SD3).</summary>
         public const string Pooled = "pooled";
         public const string Temb = "temb";
+        /// <summary>FLUX.1-dev's embedded guidance scale [1], shared by the batch (the cond graph multiplies it by 1000 as diffusers does).</summary>
+        public const string Guidance = "guidance";
+        /// <summary>Per-token rotary embedding rows [tokens, 2·head_dim]: cos then sin, each repeated per pair (FLUX's RoPE).</summary>
+        public const string Rope = "rope";
         /// <summary>The prefix rows a joint family's caption stage makes [batch, L, D].</summary>
         public const string Prefix = "prefix";
         public const string Q = "q";

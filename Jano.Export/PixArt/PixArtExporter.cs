@@ -173,6 +173,13 @@ public static class PixArtExporter
     public static ModelManifest Complete(PackageFolder package, string output, TransformerExport transformer, IReadOnlyList<TextEncoderComponent> encoders,
         DecoderComponent decoder, SchedulerComponent scheduler, ExportOptions options)
     {
+        var guidanceMode = transformer.Component.Guidance;
+        if (guidanceMode == TransformerComponent.NoGuidance && options.DefaultGuidance is { } given)
+            throw new ExportException($"--guidance {given}: this transformer takes no guidance (a FLUX.1-schnell-like model without guidance_embeds); use --true-cfg for classifier-free guidance");
+        if (options.DefaultTrueCfg is { } trueCfg && transformer.Component.GuidanceIsCfg)
+            throw new ExportException($"--true-cfg {trueCfg}: only for FLUX packages, whose --guidance is not classifier-free; this package's --guidance is");
+        if (options.DefaultTrueCfg is { } cfg && (!double.IsFinite(cfg) || cfg < 1))
+            throw new ExportException($"--true-cfg {cfg}: must be a finite number ≥ 1 (1: one branch)");
         var manifest = new ModelManifest
         {
             Name = options.Name ?? Path.GetFileName(Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar)),
@@ -186,7 +193,14 @@ public static class PixArtExporter
             Defaults = new GenerationDefaults
             {
                 Steps = options.DefaultSteps ?? DefaultSteps(scheduler),
-                Guidance = options.DefaultGuidance ?? 4.5,
+                // FluxPipeline's guidance_scale default is 3.5 (embedded); a model without guidance gets 0 (unused).
+                Guidance = options.DefaultGuidance ?? guidanceMode switch
+                {
+                    TransformerComponent.EmbeddedGuidance => 3.5,
+                    TransformerComponent.NoGuidance => 0,
+                    _ => 4.5,
+                },
+                TrueCfg = options.DefaultTrueCfg,
             },
             JanoPresets = transformer.Presets,
             DefaultJanoPreset = transformer.DefaultPreset,

@@ -37,17 +37,26 @@ public sealed class Sd3GraphEmitter(Sd3Config config, Sd3Weights weights)
     /// </summary>
     public string Condition(OnnxGraphBuilder g, string timestep, string pooled)
     {
-        const int half = Sd3Weights.TimestepChannels / 2;
-        var freqs = new float[half];
-        for (var k = 0; k < half; k++) freqs[k] = (float)Math.Exp(-Math.Log(10000.0) * k / half);
-        var args = g.Mul(g.Unsqueeze(timestep, [1], "timestep_column"), g.InitializerFloat32("timestep_freqs", freqs, 1, half), "timestep_args");
-        // flip_sin_to_cos=True: cosine half first; float32 until after sin/cos (arguments reach 1000 radians).
-        var sinusoid = g.ToCompute(g.Concat([g.Cos(args), g.Sin(args)], 1, "timestep_proj"));
-        var t1 = LinearOf(g, sinusoid, weights.TimestepLinear1, "time_text_embed.timestep_embedder.linear_1");
-        var t = LinearOf(g, g.Silu(t1, "timestep_silu"), weights.TimestepLinear2, "time_text_embed.timestep_embedder.linear_2");
+        var t = TimestepEmbedding(g, timestep, weights.TimestepLinear1, weights.TimestepLinear2, "timestep", "time_text_embed.timestep_embedder");
         var p1 = LinearOf(g, pooled, weights.PooledLinear1, "time_text_embed.text_embedder.linear_1");
         var p = LinearOf(g, g.Silu(p1, "pooled_silu"), weights.PooledLinear2, "time_text_embed.text_embedder.linear_2");
         return g.Silu(g.Add(t, p, "temb"), "temb_silu");
+    }
+
+    /// <summary>
+    /// diffusers' Timesteps(256, flip_sin_to_cos=True, downscale_freq_shift=0) of a [B] (or broadcast [1])
+    /// value, then TimestepEmbedding (linear, SiLU, linear): [B, D].
+    /// </summary>
+    public static string TimestepEmbedding(OnnxGraphBuilder g, string value, LinearWeights linear1, LinearWeights linear2, string hint, string module)
+    {
+        const int half = Sd3Weights.TimestepChannels / 2;
+        var freqs = new float[half];
+        for (var k = 0; k < half; k++) freqs[k] = (float)Math.Exp(-Math.Log(10000.0) * k / half);
+        var args = g.Mul(g.Unsqueeze(value, [1], hint + "_column"), g.InitializerFloat32(hint + "_freqs", freqs, 1, half), hint + "_args");
+        // flip_sin_to_cos=True: cosine half first; float32 until after sin/cos (arguments reach 1000 radians).
+        var sinusoid = g.ToCompute(g.Concat([g.Cos(args), g.Sin(args)], 1, hint + "_proj"));
+        var t1 = LinearOf(g, sinusoid, linear1, module + ".linear_1");
+        return LinearOf(g, g.Silu(t1, hint + "_silu"), linear2, module + ".linear_2");
     }
 
     /// <summary>
@@ -55,8 +64,16 @@ public sealed class Sd3GraphEmitter(Sd3Config config, Sd3Weights weights)
     /// 1 + scale, gate (MLP); the "1 +" is folded into the bias. SD35AdaLayerNormZeroX (dual attention):
     /// those six, then shift, 1 + scale, gate of attn2. Continuous (last context): 1 + scale, shift.
     /// </summary>
-    public string[] Modulation(OnnxGraphBuilder g, string cond, LinearWeights w, string name)
+    public string[] Modulation(OnnxGraphBuilder g, string cond, LinearWeights w, string name) => Modulation(g, cond, w, D, name);
+
+    /// <summary>
+    /// The modulation rows of width <paramref name="d"/> of any AdaLayerNorm variant from SiLU(temb), the
+    /// scale rows' "1 +" folded into the bias: 6 or 9 rows (Zero, ZeroX), 3 (ZeroSingle: shift, scale,
+    /// gate), 2 (Continuous: scale, shift).
+    /// </summary>
+    public static string[] Modulation(OnnxGraphBuilder g, string cond, LinearWeights w, int d, string name)
     {
+        var D = d;
         var rows = w.Out / D;
         var bias = (float[])w.Bias.Clone();
         // AdaLayerNormZero chunks (shift, scale, gate, shift, scale, gate), ZeroX three more (shift, scale, gate);
@@ -65,8 +82,9 @@ public sealed class Sd3GraphEmitter(Sd3Config config, Sd3Weights weights)
         {
             6 => [1, 4],
             9 => [1, 4, 7],
+            3 => [1],
             2 => [0],
-            _ => throw new ArgumentException($"{name}: {rows} modulation rows; AdaLayerNorm variants have 2, 6 or 9"),
+            _ => throw new ArgumentException($"{name}: {rows} modulation rows; AdaLayerNorm variants have 2, 3, 6 or 9"),
         };
         foreach (var r in scaleRows)
             for (var j = 0; j < D; j++) bias[r * D + j] += 1f;
@@ -119,20 +137,27 @@ public sealed class Sd3GraphEmitter(Sd3Config config, Sd3Weights weights)
         return (qs, ks, LinearOf(g, x, v, name + ".v"));
     }
 
+    private string HeadRmsNorm(OnnxGraphBuilder g, string x, float[] weight, string name) =>
+        HeadRmsNorm(g, x, weight, config.NumHeads, config.HeadDim, name);
+
     /// <summary>RMS norm over each head's channels: x / √(mean(x²) + eps) · w, on [B, m, D] viewed as [B, m, h, hd].</summary>
-    private string HeadRmsNorm(OnnxGraphBuilder g, string x, float[] weight, string name)
+    public static string HeadRmsNorm(OnnxGraphBuilder g, string x, float[] weight, int headCount, int headDim, string name)
     {
-        var heads = g.Reshape(x, [0, 0, config.NumHeads, config.HeadDim], name + ".heads");
+        int D = headCount * headDim;
+        var heads = g.Reshape(x, [0, 0, headCount, headDim], name + ".heads");
         var meanSquare = g.ReduceMean(g.Mul(heads, heads, name + ".square"), [-1], true, name + ".mean_square");
         var inv = g.Div(g.FilledFloat(1f, 1), g.Sqrt(g.Add(meanSquare, g.FilledFloat(Eps, 1), name + ".eps"), name + ".rms"), name + ".inv");
-        var normed = g.Mul(g.Mul(heads, inv, name + ".normed"), g.Initializer(name + ".weight", weight, config.HeadDim), name + ".scaled");
+        var normed = g.Mul(g.Mul(heads, inv, name + ".normed"), g.Initializer(name + ".weight", weight, headDim), name + ".scaled");
         return g.Reshape(normed, [0, 0, D], name + ".rows");
     }
 
     /// <summary>Multi-head attention in plain ONNX ops; q already carries the scale. q/k/v [B, m, D].</summary>
-    public string Attention(OnnxGraphBuilder g, string q, string k, string v, string name)
+    public string Attention(OnnxGraphBuilder g, string q, string k, string v, string name) =>
+        Attention(g, q, k, v, config.NumHeads, config.HeadDim, name);
+
+    /// <summary>Multi-head attention in plain ONNX ops for any head layout; q already carries the scale.</summary>
+    public static string Attention(OnnxGraphBuilder g, string q, string k, string v, long h, long hd, string name)
     {
-        long h = config.NumHeads, hd = config.HeadDim;
         var qh = g.Transpose(g.Reshape(q, [0, 0, h, hd], name + ".q_heads"), [0, 2, 1, 3], name + ".q_bhnd");
         var kh = g.Transpose(g.Reshape(k, [0, 0, h, hd], name + ".k_heads"), [0, 2, 3, 1], name + ".k_bhdm");
         var vh = g.Transpose(g.Reshape(v, [0, 0, h, hd], name + ".v_heads"), [0, 2, 1, 3], name + ".v_bhmd");

@@ -132,7 +132,7 @@ public sealed class Sd3Conditioning : ITextEncoder
         }
     }
 
-    private static ClipTextEncoder OpenClip(ModelPackage package, TextEncoderComponent c, RuntimeOptions options, int? threads)
+    internal static ClipTextEncoder OpenClip(ModelPackage package, TextEncoderComponent c, RuntimeOptions options, int? threads)
     {
         if (string.IsNullOrEmpty(c.Graph) || c.Tokenizer is null)
             throw new InvalidDataException($"textEncoders ({c.Name}): a clip encoder needs 'graph' and 'tokenizer'");

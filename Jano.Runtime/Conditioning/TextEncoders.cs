@@ -15,6 +15,7 @@ public static class TextEncoders
         var m = package.Manifest;
         if (m.Components.TextEncoders is not [var first, ..]) return null;
         if (m.Family == Jano.Core.Stages.Sd3Stages.Family) return Sd3Conditioning.Open(package, options);
+        if (m.Family == Jano.Core.Stages.FluxStages.Family) return FluxConditioning.Open(package, options);
         return Create(package, first, options);
     }
 

@@ -48,8 +48,11 @@ public sealed record TokenTableData(string Name, float[] Values, int Width, bool
 /// <summary>One branch's text conditioning: token states [Tokens, width] and, where the family uses it, a pooled vector.</summary>
 public sealed record CaptionInput(float[] States, int Tokens, float[]? Pooled = null);
 
-/// <summary>The engine's buffers a program binds besides the batch's: the patch rows, the embedding's output and the ordered tables.</summary>
-public sealed record EngineBindings(IStepDevice Device, RunOptions RunOptions, StepBuffer Patches, StepBuffer Embedded, IReadOnlyList<TokenTableBuffer> Tables)
+/// <summary>
+/// The engine's buffers a program binds besides the batch's: the patch rows, the embedding's output, the
+/// ordered tables and the embedded guidance scale [1] (<see cref="TokenEngine.SetEmbeddedGuidance"/>).
+/// </summary>
+public sealed record EngineBindings(IStepDevice Device, RunOptions RunOptions, StepBuffer Patches, StepBuffer Embedded, IReadOnlyList<TokenTableBuffer> Tables, StepBuffer Guidance)
 {
     public TokenTableBuffer Table(string name) =>
         Tables.FirstOrDefault(t => t.Name == name) ?? throw new InvalidOperationException($"no per-token table '{name}'");

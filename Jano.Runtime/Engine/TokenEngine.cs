@@ -35,6 +35,8 @@ public sealed class TokenEngine : IDisposable
     private readonly RunOptions _captionRunOptions = new();
     private readonly float[] _timestepHost = new float[1];
     private readonly StepBuffer _timestep;
+    /// <summary>The embedded guidance scale [1] (FLUX.1-dev's cond input), set once per generation.</summary>
+    private readonly StepBuffer _guidance;
     private readonly float[] _patchesHost;
     private readonly StepBuffer _patches;
     private readonly StepBuffer _embedded;
@@ -75,6 +77,7 @@ public sealed class TokenEngine : IDisposable
         if (device.ComputeStream is not null) _runOptions.AddRunConfigEntry("disable_synchronize_execution_providers", "1");
         int n = _shape.Tokens, rows = _shape.Rows, d = _shape.HiddenSize;
         _timestep = device.Allocate(1, 1);
+        _guidance = device.Allocate(1, 1);
         _patchesHost = new float[n * _shape.PatchInputWidth]; // staging: Upload copies out of it before returning
         _patches = device.Allocate(MaxBranches * n, _shape.PatchInputWidth);
         _embedded = device.Allocate(MaxBranches * rows, d);
@@ -88,7 +91,7 @@ public sealed class TokenEngine : IDisposable
             throw new ArgumentException($"the program flags {flags.Count} blocks for image attention, the model has {_shape.Depth}");
         _imageAttention = Enumerable.Range(0, _shape.Depth).Select(_shape.HasImageAttention).ToArray();
         _tables = program.TablesFor(geometry).Select(t => new TokenTableBuffer(device, t.Name, t.Values, t.Width, t.IncludesPrefix, _shape.PrefixRows)).ToArray();
-        _bindings = new EngineBindings(device, _runOptions, _patches, _embedded, _tables);
+        _bindings = new EngineBindings(device, _runOptions, _patches, _embedded, _tables, _guidance);
         _condRun = program.Attach(device, _runOptions, _timestep, geometry);
     }
 
@@ -181,6 +184,16 @@ public sealed class TokenEngine : IDisposable
         foreach (var table in _tables) table.Reorder(_device, _order);
         _outputHostCurrent = false;
         Timings.RowsTicks += Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>
+    /// The guidance scale a guidance-distilled model takes as an input (FLUX.1-dev's guidance embedding),
+    /// for every following step; programs whose cond graph has no such input ignore it.
+    /// </summary>
+    public void SetEmbeddedGuidance(float scale)
+    {
+        Span<float> value = [scale];
+        _device.Upload(value, _guidance, 0);
     }
 
     /// <summary>Back to natural token order (the start of every generation).</summary>
@@ -332,7 +345,7 @@ public sealed class TokenEngine : IDisposable
         _condRun?.Dispose();
         foreach (var b in _batches) b?.Dispose();
         foreach (var t in _tables) t.Dispose();
-        foreach (var p in new[] { _timestep, _patches, _embedded, _reorderScratch }) p.Dispose();
+        foreach (var p in new[] { _timestep, _guidance, _patches, _embedded, _reorderScratch }) p.Dispose();
         _program.Detach();
         _runOptions.Dispose();
         _captionRunOptions.Dispose();

@@ -12,6 +12,7 @@ public static class BlockPrograms
     {
         PixArtStages.Family => new PixArtProgram(package, factory),
         Sd3Stages.Family => new Sd3Program(package, factory),
-        var other => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: field 'components.transformer.family' is '{other}'; this runtime has block programs for: {PixArtStages.Family}, {Sd3Stages.Family}"),
+        FluxStages.Family => new FluxProgram(package, factory),
+        var other => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: field 'components.transformer.family' is '{other}'; this runtime has block programs for: {PixArtStages.Family}, {Sd3Stages.Family}, {FluxStages.Family}"),
     };
 }

@@ -174,14 +174,4 @@ public sealed class Sd3Program : IBlockProgram
         Detach();
         _sessions.Dispose();
     }
-
-    /// <summary>Prefix rows [B, L, D] and pooled text [B, P] of the branches, and the batch's temb [B, D].</summary>
-    private sealed class JointCaptions(StepBuffer prefix, StepBuffer pooled, StepBuffer temb, int tokens) : CaptionBuffers
-    {
-        public StepBuffer Prefix { get; } = prefix;
-        public StepBuffer Pooled { get; } = pooled;
-        public StepBuffer Temb { get; } = temb;
-        public override int Tokens { get; } = tokens;
-        protected override IEnumerable<StepBuffer> Buffers => [Prefix, Pooled, Temb];
-    }
 }

@@ -17,7 +17,15 @@ public sealed record GenerationRequest
 
     /// <summary>PixArt packages of a trained size generate at the aspect-ratio bin nearest to the size asked (diffusers' use_resolution_binning).</summary>
     public bool ResolutionBinning { get; init; } = true;
+
+    /// <summary>The guidance scale: classifier-free for most families, the embedded scale of a guidance-distilled FLUX.1-dev package.</summary>
     public double? Guidance { get; init; }
+
+    /// <summary>
+    /// FluxPipeline's true_cfg_scale for packages whose <see cref="Guidance"/> is not classifier-free (FLUX):
+    /// above 1, the prompt and the negative prompt run as two branches combined as CFG; null: the package's default.
+    /// </summary>
+    public double? TrueCfg { get; init; }
 
     /// <summary>Jano's options; null generates dense.</summary>
     public JanoOptions? Jano { get; init; }
@@ -54,6 +62,8 @@ public sealed record GenerationRequest
             throw new ArgumentException($"size {Width}x{Height} (width x height) must be between 1 and 16384 pixels on each side");
         if (Guidance is { } g && (!double.IsFinite(g) || g < 0))
             throw new ArgumentException($"guidance must be a finite number ≥ 0, got {g}");
+        if (TrueCfg is { } c && (!double.IsFinite(c) || c < 1))
+            throw new ArgumentException($"true CFG scale must be a finite number ≥ 1 (1: one branch), got {c}");
     }
 }
 
@@ -82,6 +92,9 @@ public sealed record GenerationResult(
 
     /// <summary>Decoder time (0 for pixel-space models, which decode by copying).</summary>
     public double DecodeMs { get; init; }
+
+    /// <summary>The true CFG scale a FLUX package ran with (null for families whose guidance is classifier-free).</summary>
+    public double? TrueCfg { get; init; }
 }
 
 /// <summary>What Jano did in one generation: the mask, the level and token count of every step, and speed-ups.</summary>

@@ -234,7 +234,9 @@ public sealed class TextToImagePipeline : IDisposable
         _scheduler.SetTimesteps(steps, new TimestepOptions { ImageSequenceLength = geometry.Tokens });
         if (_scheduler.Steps != steps)
             throw new ArgumentException($"{_scheduler.Name} makes {_scheduler.Steps} timesteps for {steps} steps with this config; choose another step count");
-        var useGuidance = guidance != 1.0;
+        var (cfgScale, trueCfg) = GuidanceFor(request, guidance);
+        var useGuidance = cfgScale != 1.0;
+        if (m.Transformer.Guidance == TransformerComponent.EmbeddedGuidance) engine.SetEmbeddedGuidance((float)guidance);
 
         var textStart = Stopwatch.GetTimestamp();
         var cond = request.PromptStates ?? Encode(request.Prompt, nameof(request.PromptStates));
@@ -277,7 +279,7 @@ public sealed class TextToImagePipeline : IDisposable
             if (_scheduler.ScalesModelInput) _scheduler.ScaleModelInput(i, _latents, _modelInput);
             engine.Forward(_modelInput, _scheduler.ModelTimestep(i), n);
             if (useGuidance)
-                Guidance.Combine(engine.Output(0), engine.Output(1), (float)guidance, _guidedRows);
+                Guidance.Combine(engine.Output(0), engine.Output(1), (float)cfgScale, _guidedRows);
             else
                 engine.Output(0).CopyTo(_guidedRows);
             engine.Unpatchify(_guidedRows, _prediction);
@@ -302,7 +304,29 @@ public sealed class TextToImagePipeline : IDisposable
         var f = _decoder.UpscaleFactor;
         return new GenerationResult(image, _decoder.OutputChannels, g.Height * f, g.Width * f, steps, guidance, _scheduler.Name, policy.Method,
             timings, stepMs, textMs, report, notes)
-        { Latents = (float[])_latents.Clone(), DecodeMs = decodeMs };
+        { Latents = (float[])_latents.Clone(), DecodeMs = decodeMs, TrueCfg = trueCfg };
+    }
+
+    /// <summary>
+    /// The classifier-free guidance scale of a request and, for a package whose guidance is not
+    /// classifier-free (FLUX), the true CFG scale it came from: PixArt and SD3 combine two branches by the
+    /// guidance scale; FLUX.1-dev feeds the guidance scale to the model and combines branches only by
+    /// true CFG (FluxPipeline's true_cfg_scale with a negative prompt); a model without guidance input
+    /// refuses a guidance scale asked for.
+    /// </summary>
+    private (double Cfg, double? TrueCfg) GuidanceFor(GenerationRequest request, double guidance)
+    {
+        var m = Package.Manifest;
+        if (m.Transformer.GuidanceIsCfg)
+        {
+            if (request.TrueCfg is { } asked)
+                throw new ArgumentException($"true CFG {asked}: this {m.Family} package's guidance is classifier-free already; set the guidance scale instead");
+            return (guidance, null);
+        }
+        if (m.Transformer.Guidance == TransformerComponent.NoGuidance && request.Guidance is { } given)
+            throw new ArgumentException($"guidance {given}: this package's transformer takes no guidance scale (no guidance embedding, like FLUX.1-schnell); use true CFG for classifier-free guidance");
+        var trueCfg = request.TrueCfg ?? m.Defaults.TrueCfg ?? 1.0;
+        return (trueCfg, trueCfg);
     }
 
     /// <summary>

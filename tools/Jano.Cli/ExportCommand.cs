@@ -7,7 +7,7 @@ namespace Jano.Cli;
 public sealed class ExportCommand : ICommand
 {
     public string Name => "export";
-    public string Usage => "jano export (--checkpoint DIR | --pipeline DIR) --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--text-tokens N] [--max-sequence-length N] [--no-whole-graph]";
+    public string Usage => "jano export (--checkpoint DIR | --pipeline DIR) --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--true-cfg X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--text-tokens N] [--max-sequence-length N] [--no-whole-graph]";
     public IReadOnlySet<string> Switches => new HashSet<string> { "no-whole-graph" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -24,6 +24,7 @@ public sealed class ExportCommand : ICommand
             Name = args.String("name"),
             DefaultSteps = args.Int("steps"),
             DefaultGuidance = args.Double("guidance"),
+            DefaultTrueCfg = args.Double("true-cfg"),
             DefaultJanoPreset = args.String("jano-preset"),
             DType = args.String("dtype") switch
             {
@@ -39,11 +40,12 @@ public sealed class ExportCommand : ICommand
         };
         args.EnsureAllUsed();
         var sd3 = pipeline is not null && PipelineIndex.Load(pipeline).ClassName == Sd3PipelineExporter.ClassName; // by model_index.json's _class_name
-        if (options.TextTokens is not null && !sd3)
+        var flux = checkpoint is not null && Jano.Export.Flux.FluxExporter.IsFlux(checkpoint);
+        if (options.TextTokens is not null && !sd3 && !flux)
             throw new UsageException("--text-tokens is for --pipeline with a StableDiffusion3 folder without text encoders (its caption length; default 333)");
         if (options.MaxSequenceLength is not null && !sd3)
             throw new UsageException("--max-sequence-length is for --pipeline with a StableDiffusion3 folder with T5 (text_encoder_3): its caption rows, 77 CLIP + this many T5 (default 256)");
-        var manifest = pipeline is null ? PixArtExporter.Export(checkpoint!, output, options)
+        var manifest = pipeline is null ? (Jano.Export.Flux.FluxExporter.IsFlux(checkpoint!) ? Jano.Export.Flux.FluxExporter.ExportWithMiniLm(checkpoint!, output, options) : PixArtExporter.Export(checkpoint!, output, options))
             : sd3 ? Sd3PipelineExporter.Export(pipeline, output, options)
             : PixArtPipelineExporter.Export(pipeline, output, options);
         stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Geometry.Describe()} latent, {manifest.Geometry.Tokens} tokens, {manifest.Files.Count} files");

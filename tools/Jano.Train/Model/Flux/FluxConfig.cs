@@ -11,7 +11,7 @@ namespace Jano.Train.Model.Flux;
 /// </summary>
 public sealed record FluxConfig(
     int ImageSize, int ImageChannels, int NumLayers, int NumSingleLayers, int NumHeads, int HeadDim,
-    int[] AxesDimsRope, bool GuidanceEmbeds, int JointAttentionDim = 384, int PooledProjectionDim = 384)
+    int[] AxesDimsRope, bool GuidanceEmbeds, int JointAttentionDim = 384, int PooledProjectionDim = 384, int TextRows = 0)
 {
     public int Dim => NumHeads * HeadDim;
     public int PackedChannels => 4 * ImageChannels;
@@ -24,9 +24,16 @@ public sealed record FluxConfig(
     /// <summary>Every FLUX norm (adaLN, qk RMSNorm, norm2, norm_out) uses 1e-6.</summary>
     public const double NormEps = 1e-6;
 
-    /// <summary>The trained model's shape (tools/Jano.Train/README.md, "FLUX"): 32×32×1 → 256 tokens of 4.</summary>
+    /// <summary>
+    /// The caption rows the trained model always sees: captions zero-padded to this many MiniLM states with
+    /// no key mask, as FLUX pads T5 to max_sequence_length and attends to the padding. The runtime's
+    /// package then has a fixed prefix of this many text rows. Not part of diffusers' config.
+    /// </summary>
+    public const int TrainingTextRows = 16;
+
+    /// <summary>The trained model's shape (tools/Jano.Train/README.md, "FLUX"): 32×32×1 → 256 tokens of 4, 16 caption rows.</summary>
     public static FluxConfig Training(int dim, int headDim, int doubleLayers, int singleLayers) =>
-        new(32, 1, doubleLayers, singleLayers, dim / headDim, headDim, RopeAxes(headDim), GuidanceEmbeds: false);
+        new(32, 1, doubleLayers, singleLayers, dim / headDim, headDim, RopeAxes(headDim), GuidanceEmbeds: false, TextRows: TrainingTextRows);
 
     /// <summary>axes_dims_rope for a head width: the frame axis (always id 0 here) gets a quarter, row and column split the rest, all even.</summary>
     public static int[] RopeAxes(int headDim)

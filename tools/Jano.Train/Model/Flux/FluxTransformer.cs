@@ -57,14 +57,26 @@ public sealed class FluxTransformer : FlowModel
 
     /// <summary>
     /// Velocity for images [B, C, S, S]: packed 2×2 (FluxPipeline._pack_latents), caption states as
-    /// encoder_hidden_states, their mean as pooled_projections (<see cref="Pooled"/>), timestep σ, no guidance.
+    /// encoder_hidden_states (zero-padded to TextRows, unmasked, when the config fixes them), their mean
+    /// as pooled_projections (<see cref="Pooled"/>), timestep σ, no guidance.
     /// </summary>
     public override Tensor Velocity(Tensor x, Tensor sigma, Tensor caption, Tensor? captionMask)
     {
         using var scope = NewDisposeScope();
         int h = (int)x.shape[2], w = (int)x.shape[3];
         var packed = FluxPacking.Pack(x);
-        var output = Forward(packed, caption, Pooled(caption, captionMask), sigma, null, h / 2, w / 2, captionMask);
+        var pooled = Pooled(caption, captionMask);
+        // Fixed caption rows (TextRows): zero states after the real tokens and no key mask, as FLUX
+        // attends to its T5 padding; the pooled vector stays the mean of the real tokens.
+        if (Config.TextRows > 0)
+        {
+            long m = caption.shape[1];
+            if (m > Config.TextRows) throw new ArgumentException($"a caption of {m} tokens exceeds the model's {Config.TextRows} text rows");
+            if (captionMask is not null) caption = caption * captionMask.unsqueeze(2);
+            caption = functional.pad(caption, [0, 0, 0, Config.TextRows - m]);
+            captionMask = null;
+        }
+        var output = Forward(packed, caption, pooled, sigma, null, h / 2, w / 2, captionMask);
         return FluxPacking.Unpack(output, (int)x.shape[1], h, w).MoveToOuterDisposeScope();
     }
 
