@@ -142,7 +142,9 @@ public static class Sd3PipelineExporter
         return config;
     }
 
-    private static TextEncoderComponent WriteClip(PipelineIndex index, string component, string tokenizer, PackageFolder package, Onnx.OnnxElementType compute, ExportOptions options)
+    /// <summary>A CLIP text encoder's graph and tokenizer files into the package; SD3 takes its penultimate states and text_embeds.</summary>
+    internal static TextEncoderComponent WriteClip(PipelineIndex index, string component, string tokenizer, PackageFolder package, Onnx.OnnxElementType compute, ExportOptions options,
+        List<string>? outputs = null, string? states = TextEncoderComponent.PenultimateStates)
     {
         options.Log?.Invoke($"writing {component}.onnx");
         var export = ClipTextExporter.Export(index.FolderOf(component), package.File($"{component}.onnx"), compute);
@@ -163,7 +165,7 @@ public static class Sd3PipelineExporter
         return new TextEncoderComponent
         {
             Kind = TextEncoderComponent.Clip, Name = component, HiddenSize = export.Config.HiddenSize, MaxTokens = ClipTokens,
-            Outputs = ["states", "pooled"], Graph = $"{component}.onnx", Tokenizer = files, States = TextEncoderComponent.PenultimateStates,
+            Outputs = outputs ?? ["states", "pooled"], Graph = $"{component}.onnx", Tokenizer = files, States = states,
         };
     }
 }

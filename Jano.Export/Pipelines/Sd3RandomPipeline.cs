@@ -113,29 +113,35 @@ public static class Sd3RandomPipeline
     /// </summary>
     private static JsonObject Merged(string path, bool sd35)
     {
-        if (!File.Exists(path)) throw new ExportException($"{path}: transformer config file not found");
-        JsonObject overrides;
-        try
-        {
-            overrides = JsonInput.ParseNode(File.ReadAllText(path)) as JsonObject
-                ?? throw new ExportException($"{path}: a transformer config must be a JSON object of SD3Transformer2DModel fields");
-        }
-        catch (JsonException e)
-        {
-            throw new ExportException($"{path}: invalid JSON: {JsonInput.OneLine(e)}", e);
-        }
-        var merged = TinyTransformerConfig(sd35);
-        foreach (var (key, value) in overrides)
-        {
-            if (!merged.ContainsKey(key))
-                throw new ExportException($"{path}: field '{key}' is not one the random SD3 transformer sets (allowed: {string.Join(", ", merged.Select(p => p.Key))})");
-            merged[key] = value?.DeepClone();
-        }
+        var (merged, overrides) = MergeOverrides(path, TinyTransformerConfig(sd35), "SD3Transformer2DModel", "SD3");
         // Non-integers are left for the config reader to name.
         if (!overrides.ContainsKey("caption_projection_dim") && merged["num_attention_heads"] is JsonValue h && h.TryGetValue<int>(out var heads)
             && merged["attention_head_dim"] is JsonValue hd && hd.TryGetValue<int>(out var headDim))
             merged["caption_projection_dim"] = heads * headDim;
         return merged;
+    }
+
+    /// <summary>A config file's fields over a tiny config; only fields the tiny config has may be set (a misspelt one would otherwise be ignored silently).</summary>
+    internal static (JsonObject Merged, JsonObject Overrides) MergeOverrides(string path, JsonObject tiny, string className, string family)
+    {
+        if (!File.Exists(path)) throw new ExportException($"{path}: transformer config file not found");
+        JsonObject overrides;
+        try
+        {
+            overrides = JsonInput.ParseNode(File.ReadAllText(path)) as JsonObject
+                ?? throw new ExportException($"{path}: a transformer config must be a JSON object of {className} fields");
+        }
+        catch (JsonException e)
+        {
+            throw new ExportException($"{path}: invalid JSON: {JsonInput.OneLine(e)}", e);
+        }
+        foreach (var (key, value) in overrides)
+        {
+            if (!tiny.ContainsKey(key))
+                throw new ExportException($"{path}: field '{key}' is not one the random {family} transformer sets (allowed: {string.Join(", ", tiny.Select(p => p.Key))})");
+            tiny[key] = value?.DeepClone();
+        }
+        return (tiny, overrides);
     }
 
     /// <summary>
@@ -153,12 +159,7 @@ public static class Sd3RandomPipeline
         var tensors = new List<SafetensorsTensor>();
         Sd3Weights.Load(config, (key, shape) =>
         {
-            var count = shape.Aggregate(1L, (a, b) => a * b);
-            var data = new float[count];
-            var fanIn = shape.Length > 1 ? shape.Skip(1).Aggregate(1L, (a, b) => a * b) : 0;
-            var isScale = shape.Length == 1 && key.EndsWith("weight", StringComparison.Ordinal);
-            var std = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0.02;
-            for (long i = 0; i < count; i++) data[i] = (float)((isScale ? 1 : 0) + std * Gaussian(random));
+            var data = RandomTensor(key, shape, random);
             // The position table is a buffer diffusers computes, not a parameter (drawn above all the same,
             // so the other tensors keep their values).
             if (key == PositionTable) data = Sd3PositionGenerator.Table(config);
@@ -170,10 +171,22 @@ public static class Sd3RandomPipeline
         AtomicFile.WriteAllText(configPath, configJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>A random parameter: N(0, 1/fan_in) for matrices, 0.02·N around 0 for biases and around 1 for 1-D norm scales.</summary>
+    internal static float[] RandomTensor(string key, long[] shape, Random random)
+    {
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        var data = new float[count];
+        var fanIn = shape.Length > 1 ? shape.Skip(1).Aggregate(1L, (a, b) => a * b) : 0;
+        var isScale = shape.Length == 1 && key.EndsWith("weight", StringComparison.Ordinal);
+        var std = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0.02;
+        for (long i = 0; i < count; i++) data[i] = (float)((isScale ? 1 : 0) + std * Gaussian(random));
+        return data;
+    }
+
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private static string ReadResource(string file)
+    internal static string ReadResource(string file)
     {
         using var reader = new StreamReader(Open($"Jano.Export.tiny-clip.{file}"));
         return reader.ReadToEnd();
@@ -182,7 +195,7 @@ public static class Sd3RandomPipeline
     private static Stream Open(string resource) => Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
         ?? throw new InvalidOperationException($"resource {resource} is missing from {typeof(Sd3RandomPipeline).Assembly.GetName().Name}");
 
-    private static void CopyResource(string resource, string path)
+    internal static void CopyResource(string resource, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var source = Open(resource);
@@ -190,7 +203,7 @@ public static class Sd3RandomPipeline
         source.CopyTo(target);
     }
 
-    private static void Json(string path, JsonObject value)
+    internal static void Json(string path, JsonObject value)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllText(path, value.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -39,14 +39,17 @@ public sealed class ExportCommand : ICommand
             Log = stdout.WriteLine,
         };
         args.EnsureAllUsed();
-        var sd3 = pipeline is not null && PipelineIndex.Load(pipeline).ClassName == Sd3PipelineExporter.ClassName; // by model_index.json's _class_name
+        var pipelineClass = pipeline is null ? null : PipelineIndex.Load(pipeline).ClassName; // by model_index.json's _class_name
+        var sd3 = pipelineClass == Sd3PipelineExporter.ClassName;
+        var fluxPipeline = pipelineClass == FluxPipelineExporter.ClassName;
         var flux = checkpoint is not null && Jano.Export.Flux.FluxExporter.IsFlux(checkpoint);
-        if (options.TextTokens is not null && !sd3 && !flux)
+        if (options.TextTokens is not null && !sd3 && !flux && !fluxPipeline)
             throw new UsageException("--text-tokens is for --pipeline with a StableDiffusion3 folder without text encoders (its caption length; default 333)");
-        if (options.MaxSequenceLength is not null && !sd3)
+        if (options.MaxSequenceLength is not null && !sd3 && !fluxPipeline)
             throw new UsageException("--max-sequence-length is for --pipeline with a StableDiffusion3 folder with T5 (text_encoder_3): its caption rows, 77 CLIP + this many T5 (default 256)");
         var manifest = pipeline is null ? (Jano.Export.Flux.FluxExporter.IsFlux(checkpoint!) ? Jano.Export.Flux.FluxExporter.ExportWithMiniLm(checkpoint!, output, options) : PixArtExporter.Export(checkpoint!, output, options))
             : sd3 ? Sd3PipelineExporter.Export(pipeline, output, options)
+            : fluxPipeline ? FluxPipelineExporter.Export(pipeline, output, options)
             : PixArtPipelineExporter.Export(pipeline, output, options);
         stdout.WriteLine($"exported {manifest.Family} package '{manifest.Name}': {manifest.Dims.Depth} blocks, width {manifest.Dims.HiddenSize}, {manifest.Geometry.Describe()} latent, {manifest.Geometry.Tokens} tokens, {manifest.Files.Count} files");
         return 0;
