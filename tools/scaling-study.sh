@@ -39,7 +39,8 @@ DTYPE="${DTYPE:-fp32}"
 PROVIDER="${PROVIDER:-cpu}"
 
 # name family depth heads head_dim sample_size t5_rows
-#   width = heads × head_dim; image tokens = (sample_size / 2)²; SD3 text rows = 77 (CLIP) + t5_rows
+#   width = heads × head_dim; image tokens = (sample_size / 2)²; SD3 text rows = 77 (CLIP) + t5_rows;
+#   FLUX: depth is double/single blocks, sample_size the latent side (packed 2×2), text rows = t5_rows
 #   (diffusers' max_sequence_length; "-" for PixArt, whose 384-wide captions are per prompt)
 CONFIGS="
 d12w768-t256         pixart 12 12 64 32  -
@@ -51,12 +52,13 @@ d28w1152-t4096       pixart 28 16 72 128 -
 sd3-d8w768-t1024     sd3    8  12 64 64  77
 sd3-d8w768-t256      sd3    8  12 64 32  77
 sd3-d24w1536-t4096   sd3    24 24 64 128 256
+flux-d2s4w768-t1024  flux   2/4 6 128 64 256
 "
 
 config_line() { echo "$CONFIGS" | awk -v n="$1" '$1 == n'; }
 
 if [ "${1:-}" = "--list" ]; then
-  echo "$CONFIGS" | awk 'NF { printf "%-20s %-6s %2d layers, width %4d (%d heads x %d), %4d image tokens%s\n", $1, $2, $3, $4 * $5, $4, $5, ($6 / 2) ^ 2, $2 == "sd3" ? sprintf(" + %d text rows", 77 + $7) : "" }'
+  echo "$CONFIGS" | awk 'NF { printf "%-20s %-6s %3s layers, width %4d (%d heads x %d), %4d image tokens%s\n", $1, $2, $3, $4 * $5, $4, $5, ($6 / 2) ^ 2, $2 == "sd3" ? sprintf(" + %d text rows", 77 + $7) : ($2 == "flux" ? sprintf(" + %d text rows", $7) : "") }'
   exit 0
 fi
 
@@ -93,6 +95,16 @@ JSON
     echo "== $name: random SD3 pipeline and export"
     $JANO init-random --pipeline sd3 --transformer-config "$dir/transformer.json" --out "$dir/checkpoint" --seed 1
     $JANO export --pipeline "$dir/checkpoint" --out "$package" --name "$name" --dtype "$DTYPE" --max-sequence-length "$t5" --no-whole-graph
+    [ "${KEEP_CHECKPOINTS:-0}" = 1 ] || rm -rf "$dir/checkpoint"
+  elif [ ! -f "$package/jano-model.json" ] && [ "$family" = flux ]; then
+    # FLUX.1-dev-shaped (guidance embedded, one branch): double/single blocks, RoPE axes of a 128-wide head as FLUX.1's.
+    cat > "$dir/transformer.json" <<JSON
+{ "num_layers": ${depth%/*}, "num_single_layers": ${depth#*/}, "num_attention_heads": $heads, "attention_head_dim": $head_dim,
+  "joint_attention_dim": $((heads * head_dim)), "pooled_projection_dim": 64, "axes_dims_rope": [$((head_dim / 8)), $((head_dim * 7 / 16)), $((head_dim * 7 / 16))] }
+JSON
+    echo "== $name: random FLUX pipeline and export"
+    $JANO init-random --pipeline flux-dev --transformer-config "$dir/transformer.json" --out "$dir/checkpoint" --seed 1
+    $JANO export --pipeline "$dir/checkpoint" --out "$package" --name "$name" --dtype "$DTYPE" --size "${sample}x${sample}" --max-sequence-length "$t5" --no-whole-graph
     [ "${KEEP_CHECKPOINTS:-0}" = 1 ] || rm -rf "$dir/checkpoint"
   elif [ ! -f "$package/jano-model.json" ]; then
     cat > "$dir/config.json" <<JSON
