@@ -44,6 +44,29 @@ public sealed class FlopCounterTests
         + 2 * 4 * (24 + 8)    // pre modulation: image 6D, context 2D
         + 2 * 4 * 24;         // post modulation: image only
 
+    // FLUX single-stream block, n = 5 image rows + L = 3 text rows, one weight set over all 8 rows.
+    private const double SingleAt5 =
+        2 * 4 * 12 * 2        // modulation (3D) in pre and in post: 192
+        + 2 * 8 * 4 * 12      // q, k, v over 8 rows: 768
+        + 2 * 2 * 8 * 19 * 4  // attention, 8 queries × 19 keys: 2432
+        + 2 * 8 * 4 * 16      // proj_mlp: 1024
+        + 2 * 8 * 20 * 4;     // proj_out over [attention; MLP] (4 + 16 → 4): 1280
+
+    [Test]
+    public void AFluxSingleBlockComputesEveryRowWithOneWeightSet()
+    {
+        Assert.That(SingleAt5, Is.EqualTo(5696));
+        Assert.That(FlopCounter.Block(Sd3, BlockKind.Single, 5), Is.EqualTo(SingleAt5));
+    }
+
+    [Test]
+    public void TheGuidanceEmbedderAddsATimestepEmbeddingToTheCond()
+    {
+        var flux = Shape([BlockKind.Joint, BlockKind.Single], prefixRows: 3, pooled: 6);
+        var timestep = 2 * (256 * 4 + 4 * 4);
+        Assert.That(FlopCounter.Cond(flux with { GuidanceEmbedding = true }) - FlopCounter.Cond(flux), Is.EqualTo(timestep));
+    }
+
     [Test]
     public void AJointBlockCountsBothStreamsAndTheTextRowsEveryStep()
     {
