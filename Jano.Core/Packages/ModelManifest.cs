@@ -131,6 +131,7 @@ public sealed record ModelDims
     public required int CaptionChannels { get; init; }
     public int ModulationSize { get; init; }
     /// <summary>Width of the pooled text vector the cond graph takes (FLUX's pooled_projection_dim); 0 where the manifest does not say.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int PooledWidth { get; init; }
 }
 

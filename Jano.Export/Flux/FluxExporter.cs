@@ -107,12 +107,7 @@ public static class FluxExporter
 
     public static PixArtExporter.TransformerExport WriteTransformer(FluxConfig config, FluxWeights weights, int textTokens, PackageFolder package, ExportOptions options)
     {
-        var compute = options.DType switch
-        {
-            "float32" => OnnxElementType.Float,
-            "float16" => OnnxElementType.Float16,
-            _ => throw new ExportException($"dtype '{options.DType}' is not supported (float32 or float16)"),
-        };
+        var compute = Encoders.T5.T5Exporter.ComputeType(options.DType);
         var geometry = GeometryFor(config, textTokens, options);
         var presets = JanoPresets.For(geometry.Height, geometry.Width).ToDictionary(p => p.Key, p => p.Value);
         // FLUX packages default to the reference implementation's FLUX preset.

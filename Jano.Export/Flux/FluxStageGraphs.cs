@@ -21,13 +21,7 @@ public sealed class FluxStageGraphs(FluxConfig config, FluxWeights weights, int 
     private int D => config.HiddenSize;
     private int L => prefixRows;
 
-    public ModelProto Context()
-    {
-        var g = Builder("context");
-        var text = g.ToCompute(g.Input(N.TextStates, F, "batch", "text_tokens", config.JointAttentionDim));
-        g.Output(g.ToFloat32(_emit.Context(g, text)), N.Prefix, F, "batch", "text_tokens", D);
-        return g.Build("text states → prefix rows (context_embedder)");
-    }
+    public ModelProto Context() => Sd3.Sd3StageGraphs.ContextGraph(compute, weights.ContextEmbedder);
 
     /// <summary>Timestep and guidance are one value each, shared by the batch (broadcast); pooled is per item.</summary>
     public ModelProto Cond()
@@ -88,16 +82,7 @@ public sealed class FluxStageGraphs(FluxConfig config, FluxWeights weights, int 
         return g.Build("image rows + temb → packed patch outputs");
     }
 
-    /// <summary>ONNX Runtime's MultiHeadAttention (scale 1/√hd) over [text; image] rows.</summary>
-    public ModelProto Attention()
-    {
-        var g = Builder("attention");
-        var q = g.ToCompute(g.Input(N.Query, F, "batch", "tokens", D));
-        var k = g.ToCompute(g.Input(N.Key, F, "batch", "kv_tokens", D));
-        var v = g.ToCompute(g.Input(N.Value, F, "batch", "kv_tokens", D));
-        g.Output(g.ToFloat32(g.MultiHeadAttention(q, k, v, config.NumHeads)), N.Output, F, "batch", "tokens", D);
-        return g.Build("multi-head joint attention (ONNX Runtime contrib op)");
-    }
+    public ModelProto Attention() => Sd3.Sd3StageGraphs.AttentionGraph(compute, D, config.NumHeads);
 
     private OnnxGraphBuilder Builder(string name) => new(name, compute);
 }

@@ -69,12 +69,7 @@ public static class Sd3Exporter
 
     public static PixArtExporter.TransformerExport WriteTransformer(Sd3Config config, Sd3Weights weights, int textTokens, PackageFolder package, ExportOptions options)
     {
-        var compute = options.DType switch
-        {
-            "float32" => OnnxElementType.Float,
-            "float16" => OnnxElementType.Float16,
-            _ => throw new ExportException($"dtype '{options.DType}' is not supported (float32 or float16)"),
-        };
+        var compute = Encoders.T5.T5Exporter.ComputeType(options.DType);
         var geometry = GeometryFor(config, textTokens, options);
         var presets = JanoPresets.For(geometry.Height, geometry.Width).ToDictionary(p => p.Key, p => p.Value);
         // SD3 packages default to the reference implementation's SD3 preset.

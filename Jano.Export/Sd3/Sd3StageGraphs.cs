@@ -20,11 +20,14 @@ public sealed class Sd3StageGraphs(Sd3Config config, Sd3Weights weights, int pre
     private int D => config.HiddenSize;
     private int L => prefixRows;
 
-    public ModelProto Context()
+    public ModelProto Context() => ContextGraph(compute, weights.ContextEmbedder);
+
+    /// <summary>A joint family's caption stage: text states [B, T, J] → prefix rows [B, T, D] through context_embedder.</summary>
+    public static ModelProto ContextGraph(OnnxElementType compute, PixArt.LinearWeights contextEmbedder)
     {
-        var g = Builder("context");
-        var text = g.ToCompute(g.Input(N.TextStates, F, "batch", "text_tokens", config.JointAttentionDim));
-        g.Output(g.ToFloat32(_emit.Context(g, text)), N.Prefix, F, "batch", "text_tokens", D);
+        var g = new OnnxGraphBuilder("context", compute);
+        var text = g.ToCompute(g.Input(N.TextStates, F, "batch", "text_tokens", contextEmbedder.In));
+        g.Output(g.ToFloat32(Sd3GraphEmitter.LinearOf(g, text, contextEmbedder, "context_embedder")), N.Prefix, F, "batch", "text_tokens", contextEmbedder.Out);
         return g.Build("text states → prefix rows (context_embedder)");
     }
 
@@ -129,13 +132,19 @@ public sealed class Sd3StageGraphs(Sd3Config config, Sd3Weights weights, int pre
     /// ONNX Runtime's MultiHeadAttention (scale 1/√hd), shape-generic: the joint attention over [text; image]
     /// rows, and attn2 over the image rows alone (n queries against N keys) with the same graph.
     /// </summary>
-    public ModelProto Attention()
+    public ModelProto Attention() => AttentionGraph(compute, D, config.NumHeads);
+
+    /// <summary>
+    /// ONNX Runtime's MultiHeadAttention (scale 1/√hd), shape-generic: [text; image] rows, or (SD3.5's attn2)
+    /// the image rows alone; the same graph for every joint family.
+    /// </summary>
+    public static ModelProto AttentionGraph(OnnxElementType compute, int d, int heads)
     {
-        var g = Builder("attention");
-        var q = g.ToCompute(g.Input(N.Query, F, "batch", "tokens", D));
-        var k = g.ToCompute(g.Input(N.Key, F, "batch", "kv_tokens", D));
-        var v = g.ToCompute(g.Input(N.Value, F, "batch", "kv_tokens", D));
-        g.Output(g.ToFloat32(g.MultiHeadAttention(q, k, v, config.NumHeads)), N.Output, F, "batch", "tokens", D);
+        var g = new OnnxGraphBuilder("attention", compute);
+        var q = g.ToCompute(g.Input(N.Query, F, "batch", "tokens", d));
+        var k = g.ToCompute(g.Input(N.Key, F, "batch", "kv_tokens", d));
+        var v = g.ToCompute(g.Input(N.Value, F, "batch", "kv_tokens", d));
+        g.Output(g.ToFloat32(g.MultiHeadAttention(q, k, v, heads)), N.Output, F, "batch", "tokens", d);
         return g.Build("multi-head joint attention (ONNX Runtime contrib op)");
     }
 

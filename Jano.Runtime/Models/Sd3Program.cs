@@ -108,30 +108,8 @@ public sealed class Sd3Program : IBlockProgram
     public void Detach() => _timestep = null;
 
     /// <summary>Per branch: the L prefix rows from the context graph and the pooled vector; temb's buffer for the batch.</summary>
-    public CaptionBuffers EncodeCaptions(IStepDevice device, RunOptions runOptions, IReadOnlyList<CaptionInput> captions)
-    {
-        int batch = captions.Count, d = _dims.HiddenSize, width = _dims.CaptionChannels;
-        foreach (var c in captions)
-        {
-            if (c.Tokens != L)
-                throw new ArgumentException($"an SD3 caption has {c.Tokens} tokens; this package takes exactly {L} (pad the prompt's states to that length)");
-            if (c.States.Length != L * width)
-                throw new ArgumentException($"text states have {c.States.Length} values, expected {L}×{width}");
-            if (c.Pooled is null || c.Pooled.Length != _pooledWidth)
-                throw new ArgumentException($"SD3 needs the pooled text vector of {_pooledWidth} values per caption, found {c.Pooled?.Length.ToString() ?? "none"}");
-        }
-        var prefix = device.Allocate(batch * L, d);
-        var pooled = device.Allocate(batch, _pooledWidth);
-        var temb = device.Allocate(batch, d);
-        for (var b = 0; b < batch; b++)
-        {
-            using var input = OrtValue.CreateTensorValueFromMemory(captions[b].States, [1, L, width]);
-            using var results = _context.Run(runOptions, [N.TextStates], [input], [N.Prefix]);
-            device.Upload(results[0].GetTensorDataAsSpan<float>(), prefix, (long)b * L * d);
-            device.Upload(captions[b].Pooled, pooled, (long)b * _pooledWidth);
-        }
-        return new JointCaptions(prefix, pooled, temb, L);
-    }
+    public CaptionBuffers EncodeCaptions(IStepDevice device, RunOptions runOptions, IReadOnlyList<CaptionInput> captions) =>
+        JointCaptions.Encode(device, runOptions, captions, _context, L, _dims.HiddenSize, _dims.CaptionChannels, _pooledWidth, "SD3", "pad the prompt's states to that length");
 
     public StepRuns Bind(EngineBindings e, BatchBuffers s, int n)
     {
