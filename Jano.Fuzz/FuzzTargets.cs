@@ -9,7 +9,7 @@ public static class FuzzTargets
     [
         SafetensorsTarget.Target,
         ManifestTarget.Target,
-        ConfigTargets.PixArt, ConfigTargets.Sd3, ConfigTargets.Clip, ConfigTargets.T5, ConfigTargets.Vae, ConfigTargets.Scheduler,
+        ConfigTargets.PixArt, ConfigTargets.Sd3, ConfigTargets.Flux, ConfigTargets.Clip, ConfigTargets.T5, ConfigTargets.Vae, ConfigTargets.Scheduler,
         TokenizerTargets.ClipPrompt, TokenizerTargets.T5Prompt, TokenizerTargets.T5Model, TokenizerTargets.ClipConfig,
     ];
 

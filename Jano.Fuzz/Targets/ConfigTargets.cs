@@ -1,6 +1,7 @@
 using Jano.Export;
 using Jano.Export.Encoders.Clip;
 using Jano.Export.Encoders.T5;
+using Jano.Export.Flux;
 using Jano.Export.PixArt;
 using Jano.Export.Sd3;
 using Jano.Export.Vae;
@@ -12,6 +13,7 @@ public static class ConfigTargets
 {
     public static readonly FuzzTarget PixArt = Config("config-pixart", "PixArtConfig.Load (PixArtTransformer2DModel)", p => PixArtConfig.Load(p));
     public static readonly FuzzTarget Sd3 = Config("config-sd3", "Sd3Config.Load (SD3Transformer2DModel)", p => Sd3Config.Load(p));
+    public static readonly FuzzTarget Flux = Config("config-flux", "FluxConfig.Load (FluxTransformer2DModel)", p => FluxConfig.Load(p));
     public static readonly FuzzTarget Clip = Config("config-clip", "ClipTextConfig.Load (CLIPTextModel / WithProjection)", p => ClipTextConfig.Load(p));
     public static readonly FuzzTarget T5 = Config("config-t5", "T5Config.Load (T5EncoderModel)", p => T5Config.Load(p));
     public static readonly FuzzTarget Vae = Config("config-vae", "AutoencoderKlConfig.Load (AutoencoderKL)", p => AutoencoderKlConfig.Load(p));
