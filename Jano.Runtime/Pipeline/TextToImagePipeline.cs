@@ -230,8 +230,14 @@ public sealed class TextToImagePipeline : IDisposable
         var jano = EffectiveJano(request, out var note);
         var notes = new[] { sizeNote, note }.OfType<string>().ToList();
         var engine = EngineFor(geometry);
-        // The image token count is FLUX's image_seq_len, from which dynamic shifting computes μ.
-        _scheduler.SetTimesteps(steps, new TimestepOptions { ImageSequenceLength = geometry.Tokens });
+        // The image token count is FLUX's image_seq_len, from which dynamic shifting computes μ; FluxPipeline
+        // also passes its own σ, linspace(1, 1/S, S), to a package's FlowMatch scheduler config.
+        var fluxSigmas = m.Family == Jano.Core.Stages.FluxStages.Family && _scheduler is FlowMatchEulerDiscreteScheduler && m.Components.Scheduler.Config is not null;
+        _scheduler.SetTimesteps(steps, new TimestepOptions
+        {
+            ImageSequenceLength = geometry.Tokens,
+            Sigmas = fluxSigmas ? FlowMatchEulerDiscreteScheduler.FluxSigmas(steps) : null,
+        });
         if (_scheduler.Steps != steps)
             throw new ArgumentException($"{_scheduler.Name} makes {_scheduler.Steps} timesteps for {steps} steps with this config; choose another step count");
         var (cfgScale, trueCfg) = GuidanceFor(request, guidance);
