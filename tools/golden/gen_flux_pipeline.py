@@ -162,9 +162,9 @@ def record_case(name, pipe, kwargs, true_cfg, noise):
     vae = pipe.vae
     decoder_input = final / vae.config.scaling_factor + vae.config.shift_factor
     with torch.no_grad():
-        by_hand = (vae.decode(decoder_input).sample / 2 + 0.5).clamp(0, 1)
+        by_hand = (vae.decode(decoder_input).sample * 0.5 + 0.5).clamp(0, 1)
     if not torch.equal(by_hand, image):
-        raise SystemExit(f"{name}: image is not (vae.decode(final / scaling_factor + shift_factor) / 2 + 0.5).clamp(0, 1)")
+        raise SystemExit(f"{name}: image is not (vae.decode(final / scaling_factor + shift_factor) * 0.5 + 0.5).clamp(0, 1)")
     tensors.update(final_latents=final, decoder_input=decoder_input, image=image)
     return image, tensors
 
@@ -238,7 +238,7 @@ def main():
                  "noise_pred_neg_i = n)" if true_cfg else "; noise_pred_i = c")
         loop += ("; x = latents_step_i = scheduler.step(noise_pred_i, t, x) = x + (sigmas[i+1] - sigmas[i]) * noise_pred_i (float32); "
                  "final_latents = _unpack_latents(x); decoder_input = final_latents / scaling_factor + shift_factor; "
-                 "image = (vae.decode(decoder_input).sample / 2 + 0.5).clamp(0, 1)")
+                 "image = (vae.decode(decoder_input).sample * 0.5 + 0.5).clamp(0, 1)")
         meta = {
             "script": script_name(__file__),
             "description": f"FluxPipeline, tiny random components, no text encoders (embeddings given), {STEPS} FlowMatch "
