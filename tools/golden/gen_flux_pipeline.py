@@ -62,6 +62,7 @@ VAE = dict(in_channels=3, out_channels=3, down_block_types=["DownEncoderBlock2D"
            act_fn="silu", latent_channels=LAT_C, norm_num_groups=2, sample_size=64, mid_block_add_attention=True,
            force_upcast=True, scaling_factor=0.3611, shift_factor=0.1159, use_quant_conv=False,
            use_post_quant_conv=False)
+VAE_SCALE = 2 ** (len(VAE["block_out_channels"]) - 1)  # FluxPipeline's vae_scale_factor: 8, as FLUX.1's
 T_SEED, V_SEED, SEED, NOISE_SEED = 6400, 6450, 6500, 6510
 NONE_TEXT = dict(text_encoder=None, tokenizer=None, text_encoder_2=None, tokenizer_2=None)
 
@@ -110,7 +111,7 @@ def run(pipe, kwargs, true_cfg=False):
 
 
 def unpack(x):
-    return FluxPipeline._unpack_latents(x, HEIGHT, WIDTH, 8)
+    return FluxPipeline._unpack_latents(x, HEIGHT, WIDTH, VAE_SCALE)
 
 
 def record_case(name, pipe, kwargs, true_cfg, noise):
@@ -178,6 +179,8 @@ def main():
     pipe = FluxPipeline(transformer=transformer, vae=vae, scheduler=scheduler, **NONE_TEXT)
     pipe.set_progress_bar_config(disable=True)
     s = pipe.vae_scale_factor
+    if s != VAE_SCALE:
+        raise SystemExit(f"vae_scale_factor {s}, expected {VAE_SCALE}")
     lat_h, lat_w = HEIGHT // s, WIDTH // s
     j, p = TRANSFORMER["joint_attention_dim"], TRANSFORMER["pooled_projection_dim"]
     embeds = {"prompt_embeds": randn(SEED, (1, TEXT_LEN, j)), "pooled_prompt_embeds": randn(SEED + 1, (1, p))}
