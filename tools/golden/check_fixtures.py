@@ -123,6 +123,9 @@ def write_readme():
             cfg_path = os.path.join(dirpath, "config.json")
             io_meta = None
             io_path = os.path.join(dirpath, "io.safetensors")
+            parent = os.path.dirname(dirpath)
+            if not os.path.exists(io_path) and os.path.exists(os.path.join(parent, "model_index.json")):
+                io_path = os.path.join(parent, "io.safetensors")  # a component folder of a saved pipeline
             if os.path.exists(io_path):
                 io_meta = read(io_path)[1]
             if fn.endswith(".safetensors"):
@@ -137,7 +140,11 @@ def write_readme():
                 else:
                     what = meta.get("description", "")
                     tens = _groups(header)
-            elif fn == "config.json":
+            elif fn == "model_index.json":
+                index = json.load(open(path))
+                what = f"{index.get('_class_name', '?')} index (save_pretrained, diffusers {index.get('_diffusers_version', '?')})"
+                tens, meta = "", io_meta or {}
+            elif fn in ("config.json", "scheduler_config.json"):
                 cfg = json.load(open(path))
                 if "architectures" in cfg:
                     what = f"{_config_class(cfg)} config (transformers layout)"

@@ -13,7 +13,7 @@ export PYTHONPATH="$here/shim:$here:$up/diffusers-v0.32.2/src:$up/huggingface_hu
 export PYTHONHASHSEED=0 HF_HUB_OFFLINE=1 DIFFUSERS_NO_ADVISORY_WARNINGS=1 OMP_NUM_THREADS=1
 cd "$here"
 only="${1:-all}"
-for s in schedulers vae pixart sd3 flux pipeline sd3_pipeline init_random_pipeline aspect_bins clip clip_tokenizer t5 clip_hf sd3_prompt; do
+for s in schedulers vae pixart sd3 flux pipeline sd3_pipeline flux_pipeline init_random_pipeline aspect_bins clip clip_tokenizer t5 clip_hf sd3_prompt; do
   if [ "$only" = all ] || [ "$only" = "$s" ]; then
     if [ "$s" = init_random_pipeline ]; then
       # runs the jano CLI and Jano.Bench (golden-inputs): needs the .NET SDK and a Release build of both
