@@ -89,6 +89,11 @@ internal static class ManifestValidator
         }
         if (m.Defaults.Steps <= 0) throw Bad("defaults.steps", $"must be positive, found {m.Defaults.Steps}");
         if (!double.IsFinite(m.Defaults.Guidance) || m.Defaults.Guidance < 0) throw Bad("defaults.guidance", $"must be a finite number ≥ 0, found {m.Defaults.Guidance}");
+        foreach (var (name, options) in m.JanoPresets ?? [])
+        {
+            if (options is null) throw Bad($"janoPresets.{name}", "is null; it must be an object of Jano options");
+            if (options.ValueProblem() is var (field, problem)) throw Bad($"janoPresets.{name}.{field}", problem);
+        }
         if (m.DefaultJanoPreset is { } preset && (m.JanoPresets is null || !m.JanoPresets.ContainsKey(preset)))
             throw Bad("defaultJanoPreset", $"is '{preset}', which is not one of the package's presets ({string.Join(", ", m.JanoPresets?.Keys.ToArray() ?? [])})");
     }
