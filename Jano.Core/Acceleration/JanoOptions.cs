@@ -58,7 +58,7 @@ public sealed record JanoOptions
         if (!double.IsFinite(MediumThreshold) || MediumThreshold < 0 || MediumThreshold > 1)
             return ("mediumThreshold", string.Create(inv, $"must be in [0, 1] (scores are normalised to it), got {MediumThreshold}"));
         if (StaticThreshold > MediumThreshold)
-            return ("staticThreshold", string.Create(inv, $"must be ≤ mediumThreshold: static {StaticThreshold} is above medium {MediumThreshold}"));
+            return ("staticThreshold", string.Create(inv, $"and mediumThreshold are out of order: static {StaticThreshold} must be ≤ medium {MediumThreshold}"));
         if (!double.IsFinite(TWeight) || TWeight < 0 || TWeight > 1) return ("tWeight", string.Create(inv, $"must be in [0, 1], got {TWeight}"));
         if (!double.IsFinite(DStrength) || DStrength < 0) return ("dStrength", string.Create(inv, $"must be ≥ 0, got {DStrength}"));
         if (!double.IsFinite(DDistance) || DDistance <= 0) return ("dDistance", string.Create(inv, $"must be > 0, got {DDistance}"));

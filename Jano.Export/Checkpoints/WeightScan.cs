@@ -9,6 +9,10 @@ namespace Jano.Export.Checkpoints;
 /// </summary>
 public readonly record struct WeightScan(long NaN, long PositiveInfinity, long NegativeInfinity, long BeyondLimit, float Limit)
 {
+    /// <summary>The element index and value of the first unusable value; −1 when there is none.</summary>
+    public long FirstIndex { get; init; } = -1;
+    public float FirstValue { get; init; }
+
     /// <summary>Finite weights at or beyond this overflow in a float32 graph's first products.</summary>
     public const float Float32Limit = 1e20f;
 
@@ -26,15 +30,18 @@ public readonly record struct WeightScan(long NaN, long PositiveInfinity, long N
         if (values.IsEmpty) return new WeightScan(0, 0, 0, 0, limit);
         var largest = MathF.Abs(TensorPrimitives.MaxMagnitude(values));
         if (largest < limit) return new WeightScan(0, 0, 0, 0, limit); // false for NaN
-        long nan = 0, positive = 0, negative = 0, beyond = 0;
-        foreach (var v in values)
+        long nan = 0, positive = 0, negative = 0, beyond = 0, first = -1;
+        for (var i = 0; i < values.Length; i++)
         {
+            var v = values[i];
             if (float.IsNaN(v)) nan++;
             else if (float.IsPositiveInfinity(v)) positive++;
             else if (float.IsNegativeInfinity(v)) negative++;
             else if (MathF.Abs(v) >= limit) beyond++;
+            else continue;
+            if (first < 0) first = i;
         }
-        return new WeightScan(nan, positive, negative, beyond, limit);
+        return new WeightScan(nan, positive, negative, beyond, limit) { FirstIndex = first, FirstValue = first < 0 ? 0 : values[(int)first] };
     }
 
     /// <summary>"2 NaN, 1 +Inf, 3 beyond ±65520 (float16's range)", the kinds present only.</summary>
@@ -46,6 +53,8 @@ public readonly record struct WeightScan(long NaN, long PositiveInfinity, long N
         if (NegativeInfinity > 0) parts.Add($"{NegativeInfinity} -Inf");
         if (BeyondLimit > 0)
             parts.Add(Limit == Float16Limit ? $"{BeyondLimit} beyond float16's range (|x| ≥ 65520 rounds to infinity)" : $"{BeyondLimit} beyond ±1e20");
-        return string.Join(", ", parts);
+        var shown = float.IsNaN(FirstValue) ? "NaN" : float.IsInfinity(FirstValue) ? (FirstValue > 0 ? "+Inf" : "-Inf")
+            : FirstValue.ToString("G9", System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join(", ", parts) + (FirstIndex >= 0 ? $"; the first, {shown} at element {FirstIndex}" : "");
     }
 }
