@@ -46,6 +46,17 @@ public sealed class HeadDimensionTests
     }
 
     [Test]
+    public void InitRandomOfAnSd3PipelineRefusesItAndWritesNothing()
+    {
+        using var folder = new TempFolder();
+        var overrides = folder.File("transformer.json");
+        File.WriteAllText(overrides, "{\"num_attention_heads\": 3, \"attention_head_dim\": 6}");
+        var e = Assert.Throws<ExportException>(() => Jano.Export.Pipelines.Sd3RandomPipeline.Write("sd3", folder.File("sd3"), 1, overrides))!;
+        Assert.That(e.Message, Is.EqualTo($"{overrides}: field 'attention_head_dim' {Problem}"));
+        Assert.That(Directory.Exists(folder.File("sd3")), Is.False);
+    }
+
+    [Test]
     public void TheMessageNamesTheWidthAndTheRule() =>
         Assert.That(Problem, Does.Contain("model width of 18").And.Contain("multiple of 4"));
 }
