@@ -11,6 +11,7 @@ using Jano.Bench.Kernels;
 //   golden-inputs --package DIR --prompt TEXT [--negative TEXT] [--seed N] [--size WxH] --out FILE
 //                                                   test support (tools/golden/gen_init_random_pipeline.py): the caption states
 //                                                   and seeded initial noise a generation starts from, as safetensors
+//   guard --package DIR [--threads N] [--repeats N]   the non-finite latent guard's cost: step-time medians on and off, interleaved
 //   t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32]
 //                                                   T5 encode time at PixArt-α's encoder width (random weights), extrapolated to 24 layers
 // The end-to-end comparison of dense and Jano is `jano bench` (tools/Jano.Cli).
@@ -48,10 +49,12 @@ switch (args.FirstOrDefault())
         return GoldenInputs.Run(p, Text("--prompt", ""), Text("--negative", ""), Option("--seed", 0),
             int.Parse(size[0], CultureInfo.InvariantCulture), int.Parse(size[1], CultureInfo.InvariantCulture), Text("--out", "golden-inputs.safetensors"), Console.Out);
     }
+    case "guard" when Package() is { } p:
+        return GuardCost.Run(p, threads, Option("--repeats", 20), Console.Out);
     case "t5":
         return T5EncodeTiming.Run(Text("--layers", "2,4").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray(),
             Option("--tokens", 120), threads, Option("--repeats", 5), Text("--dtype", "float32"), Console.Out);
     default:
-        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N] | decoder [options] | golden-inputs --package DIR --prompt TEXT [--negative TEXT] [--seed N] [--size WxH] --out FILE | t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32|float16]");
+        Console.Error.WriteLine("usage: Jano.Bench kernels [BenchmarkDotNet args] | attention|step --package DIR [--threads N] [--steps N] [--repeats N] | decoder [options] | guard --package DIR [--threads N] [--repeats N] | golden-inputs --package DIR --prompt TEXT [--negative TEXT] [--seed N] [--size WxH] --out FILE | t5 [--layers 2,4] [--tokens 120] [--threads N] [--repeats N] [--dtype float32|float16]");
         return 2;
 }

@@ -1,7 +1,12 @@
+using System.Globalization;
+
 namespace Jano.Export;
 
 public sealed record ExportOptions
 {
+    /// <summary>The most default steps a package may have (as `jano generate --steps`).</summary>
+    public const int MaxSteps = 10_000;
+
     /// <summary>"flow-euler", "ddim" or null to read the checkpoint's scheduler config (else infer).</summary>
     public string? Sampler { get; init; }
     public double? Shift { get; init; }
@@ -26,6 +31,28 @@ public sealed record ExportOptions
     /// <summary>T5 rows of a StableDiffusion3 pipeline's caption (diffusers' max_sequence_length, 1 to 512);
     /// null: 256, the pipeline's default. Only for a pipeline with text_encoder_3; refused for any other export.</summary>
     public int? MaxSequenceLength { get; init; }
+    /// <summary>
+    /// Write NaN, ±Inf and out-of-range weights as they are (each tensor noted in <see cref="Log"/>) instead of
+    /// refusing the checkpoint: for inspecting a broken checkpoint; its generations stop at the first
+    /// non-finite step.
+    /// </summary>
+    public bool AllowNonFinite { get; init; }
     /// <summary>Progress lines ("writing block_03.pre.onnx"); null for silence.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// Refuses values no package can use, before anything is read: default steps 1 to <see cref="MaxSteps"/>,
+    /// default guidance finite and ≥ 0, a known dtype. Messages name the option and its flag.
+    /// </summary>
+    public void Validate()
+    {
+        if (DefaultSteps is { } steps && (steps < 1 || steps > MaxSteps))
+            throw new ExportException($"export option DefaultSteps (--steps) is {steps}; it must be between 1 and {MaxSteps}");
+        if (DefaultGuidance is { } guidance && (!double.IsFinite(guidance) || guidance < 0))
+            throw new ExportException(string.Create(CultureInfo.InvariantCulture, $"export option DefaultGuidance (--guidance) is {guidance}; it must be a finite number ≥ 0 (1 switches guidance off)"));
+        if (Shift is { } shift && (!double.IsFinite(shift) || shift <= 0))
+            throw new ExportException(string.Create(CultureInfo.InvariantCulture, $"export option Shift (--shift) is {shift}; it must be a finite number > 0"));
+        if (DType is not ("float32" or "float16"))
+            throw new ExportException($"export option DType (--dtype) is '{DType}'; it must be float32 or float16");
+    }
 }

@@ -6,7 +6,8 @@ namespace Jano.Export;
 
 /// <summary>
 /// Writes a package into a temporary sibling folder and moves it into place only when complete,
-/// so an interrupted export never leaves a half-written package where a good one was.
+/// so an interrupted export never leaves a half-written package where a good one was; the next export
+/// of the same target cleans what a killed one left (<see cref="RecoverFromKilledRuns"/>).
 /// </summary>
 public sealed class PackageFolder : IDisposable
 {
@@ -23,8 +24,58 @@ public sealed class PackageFolder : IDisposable
             throw new ExportException($"{_target}: the output folder exists, is not empty and is not a model package; refusing to replace it");
         var parent = Path.GetDirectoryName(_target)!;
         Directory.CreateDirectory(parent);
+        RecoverFromKilledRuns(parent);
         WorkPath = Path.Combine(parent, $".{Path.GetFileName(_target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(WorkPath);
+    }
+
+    /// <summary>
+    /// What an export of the same target that was killed left beside it: work folders
+    /// (.NAME.PID.GUID.tmp) whose process is no longer running are deleted; an old package moved aside
+    /// for the swap (.NAME.old.GUID, or NAME.old.GUID from earlier versions) is deleted when the target
+    /// exists, and moved back when the kill came between the two renames, so that its model card is carried over.
+    /// </summary>
+    private void RecoverFromKilledRuns(string parent)
+    {
+        var name = Path.GetFileName(_target);
+        foreach (var folder in Directory.EnumerateDirectories(parent))
+        {
+            var sibling = Path.GetFileName(folder);
+            if (WorkFolderPid(sibling, name) is { } pid && !IsRunning(pid))
+                Directory.Delete(folder, recursive: true);
+        }
+        foreach (var folder in Directory.EnumerateDirectories(parent).Where(f => IsOldPackage(Path.GetFileName(f), name)).Order(StringComparer.Ordinal))
+        {
+            if (!Directory.Exists(_target)) Directory.Move(folder, _target);
+            else Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The PID in ".NAME.PID.GUID.tmp", or null for any other name.</summary>
+    private static int? WorkFolderPid(string sibling, string name)
+    {
+        var prefix = "." + name + ".";
+        if (!sibling.StartsWith(prefix, StringComparison.Ordinal) || !sibling.EndsWith(".tmp", StringComparison.Ordinal)) return null;
+        var parts = sibling[prefix.Length..^4].Split('.');
+        return parts is [var pid, var guid] && IsGuid(guid) && int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    private static bool IsOldPackage(string sibling, string name) =>
+        (sibling.StartsWith("." + name + ".old.", StringComparison.Ordinal) && IsGuid(sibling[(name.Length + 6)..]))
+        || (sibling.StartsWith(name + ".old.", StringComparison.Ordinal) && IsGuid(sibling[(name.Length + 5)..]));
+
+    private static bool IsGuid(string text) => text.Length == 32 && text.All(char.IsAsciiHexDigitLower);
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; } // no such process
+        catch (InvalidOperationException) { return false; }
     }
 
     /// <summary>The folder to write into until <see cref="Commit"/>.</summary>
@@ -70,7 +121,8 @@ public sealed class PackageFolder : IDisposable
         if (Directory.Exists(_target))
         {
             CarryOverUnlistedFiles();
-            var old = _target + $".old.{Guid.NewGuid():N}";
+            // Aside into a hidden sibling first: a kill between the renames leaves no visible half-swapped folder.
+            var old = Path.Combine(Path.GetDirectoryName(_target)!, $".{Path.GetFileName(_target)}.old.{Guid.NewGuid():N}");
             Directory.Move(_target, old);
             Directory.Move(WorkPath, _target);
             Directory.Delete(old, recursive: true);

@@ -11,9 +11,17 @@ namespace Jano.Core.Geometry;
 /// </summary>
 public static class SinCosPositions2D
 {
+    /// <summary>
+    /// Why the table cannot have rows of this width, or null: half of each row per axis, and each half
+    /// sines and cosines, so four equal parts. The one message for the exporter and init-random, which
+    /// check a config's heads × head dim with it before anything is written.
+    /// </summary>
+    public static string? WidthProblem(int width) => width % 4 == 0 ? null
+        : $"gives a model width of {width} (num_attention_heads × attention_head_dim), which the 2-D sin-cos position table cannot use: it splits each row into sines and cosines of two axes, so the width must be a multiple of 4";
+
     public static float[] Table(int width, int gridRows, int gridColumns, int baseSize, float interpolationScale)
     {
-        if (width % 4 != 0) throw new ArgumentException($"position embedding width {width} must be a multiple of 4");
+        if (WidthProblem(width) is { } problem) throw new ArgumentException(problem);
         var table = new float[(long)gridRows * gridColumns * width];
         var half = width / 2;
         for (var row = 0; row < gridRows; row++)
@@ -39,7 +47,7 @@ public static class SinCosPositions2D
     /// </summary>
     public static float[] CentreCrop(int width, int maxSize, int baseSize, float interpolationScale, int gridRows, int gridColumns)
     {
-        if (width % 4 != 0) throw new ArgumentException($"position embedding width {width} must be a multiple of 4");
+        if (WidthProblem(width) is { } problem) throw new ArgumentException(problem);
         if (gridRows > maxSize || gridColumns > maxSize)
             throw new ArgumentException($"a {gridRows}×{gridColumns} patch grid exceeds the {maxSize}×{maxSize} position table");
         int top = (maxSize - gridRows) / 2, left = (maxSize - gridColumns) / 2, half = width / 2;

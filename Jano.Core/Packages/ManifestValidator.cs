@@ -108,6 +108,11 @@ internal static class ManifestValidator
             throw Bad("defaults.trueCfg", $"must be a finite number ≥ 1 (1: one branch), found {trueCfg}");
         if (m.Defaults.TrueCfg is not null && t.GuidanceIsCfg)
             throw Bad("defaults.trueCfg", "is set, but this package's guidance is classifier-free already (defaults.guidance)");
+        foreach (var (name, options) in m.JanoPresets ?? [])
+        {
+            if (options is null) throw Bad($"janoPresets.{name}", "is null; it must be an object of Jano options");
+            if (options.ValueProblem() is var (field, problem)) throw Bad($"janoPresets.{name}.{field}", problem);
+        }
         if (m.DefaultJanoPreset is { } preset && (m.JanoPresets is null || !m.JanoPresets.ContainsKey(preset)))
             throw Bad("defaultJanoPreset", $"is '{preset}', which is not one of the package's presets ({string.Join(", ", m.JanoPresets?.Keys.ToArray() ?? [])})");
     }

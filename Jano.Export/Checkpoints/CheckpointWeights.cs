@@ -19,6 +19,8 @@ public sealed class CheckpointWeights : IDisposable
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly Lock _usedLock = new();
 
+    private WeightChecks _checks = new();
+
     private CheckpointWeights(string folder, string sourcePath, List<SafetensorsFile> files, OrderedDictionary<string, SafetensorsFile> fileOfKey)
     {
         Folder = folder;
@@ -40,7 +42,15 @@ public sealed class CheckpointWeights : IDisposable
     /// Opens the weights in <paramref name="folder"/>. For each base name, a shard index wins over a single
     /// file, as in diffusers; diffusion_pytorch_model.* wins over model.*.
     /// </summary>
-    public static CheckpointWeights Open(string folder)
+    /// <param name="checks">What every converted tensor is checked for (finite values that fit the package's dtype); null: float32, nothing allowed.</param>
+    public static CheckpointWeights Open(string folder, WeightChecks? checks = null)
+    {
+        var weights = OpenFiles(folder);
+        weights._checks = checks ?? new WeightChecks();
+        return weights;
+    }
+
+    private static CheckpointWeights OpenFiles(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         if (!Directory.Exists(folder))
@@ -76,25 +86,41 @@ public sealed class CheckpointWeights : IDisposable
             throw new CheckpointException($"checkpoint {file.Path}: tensor '{key}' is {entry.DType}, expected a floating-point dtype");
 
         float[] values = file.ReadAsFloat32(key);
-        CheckFinite(values, file.Path, key);
+        CheckValues(values, file.Path, key);
         lock (_usedLock) _used.Add(key);
         return values;
     }
 
     /// <summary>
-    /// No trained weight is NaN, infinite or near float's limits; such a checkpoint would export fine and
-    /// then generate black images, so it is refused here, naming the tensor and the first bad element.
+    /// No trained weight is NaN, infinite or near float's limits (or, for a float16 package, beyond a
+    /// half's range); such a checkpoint would export fine and then generate black images. Checked on the
+    /// floats just converted, so no tensor is read twice: the refusal counts the other unread tensors
+    /// too, so that one line says how much of the checkpoint is affected.
     /// </summary>
-    private static void CheckFinite(float[] values, string path, string key)
+    private void CheckValues(float[] values, string path, string key)
     {
-        const float Limit = 1e20f;
-        for (var i = 0; i < values.Length; i++)
+        var scan = WeightScan.Of(values, _checks.Limit);
+        if (scan.Count == 0) return;
+        if (_checks.AllowNonFinite)
         {
-            var v = values[i];
-            if (float.IsFinite(v) && MathF.Abs(v) < Limit) continue;
-            var what = float.IsNaN(v) ? "NaN" : float.IsInfinity(v) ? (v > 0 ? "+Inf" : "-Inf") : v.ToString("G9", System.Globalization.CultureInfo.InvariantCulture);
-            throw new CheckpointException($"checkpoint {path}: tensor '{key}' has {what} at element {i}: weights must be finite and within ±1e20 (a corrupted or overflowed checkpoint)");
+            _checks.Log?.Invoke($"note: checkpoint {path}: tensor '{key}' has {scan.Count} non-finite or out-of-range value(s) ({scan.Describe()}), written as they are (AllowNonFinite): a generation stops at the first step they reach the latents");
+            return;
         }
+        long tensors = 1, total = scan.Count;
+        foreach (var (other, file) in _fileOfKey)
+        {
+            if (other == key || !file.Get(other).DType.IsFloatingPoint()) continue;
+            lock (_usedLock) if (_used.Contains(other)) continue; // converted and checked already
+            var count = WeightScan.Of(file.ReadAsFloat32(other), _checks.Limit).Count;
+            if (count == 0) continue;
+            tensors++;
+            total += count;
+        }
+        var onlyRange = scan.Count == scan.BeyondLimit && _checks.Float16;
+        throw new CheckpointException(
+            $"checkpoint {path}: tensor '{key}' has {scan.Count} non-finite or out-of-range value(s) ({scan.Describe()}); {tensors} of {_fileOfKey.Count} tensors have such values, {total} in all: " +
+            (onlyRange ? "a float16 package cannot hold them (export at float32)" : "weights must be finite (a corrupted or overflowed checkpoint)") +
+            ", or allow them with --allow-nonfinite (ExportOptions.AllowNonFinite)");
     }
 
     /// <summary>Keys never returned by <see cref="GetFloat32"/>, in checkpoint order; a snapshot.</summary>

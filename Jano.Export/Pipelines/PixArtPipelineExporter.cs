@@ -1,3 +1,4 @@
+using Jano.Export.Checkpoints;
 using Jano.Core.Packages;
 using Jano.Export.Encoders.T5;
 using Jano.Export.PixArt;
@@ -56,10 +57,10 @@ public static class PixArtPipelineExporter
         if (encoderClass is not null)
             encoders.Add(T5Exporter.Export(root, package.WorkPath, new T5ExportOptions
             {
-                DType = resolved.DType, MaxTokens = MaxTokensOf(index.ClassName), Log = resolved.Log, Name = "text_encoder",
+                DType = resolved.DType, MaxTokens = MaxTokensOf(index.ClassName), Log = resolved.Log, Name = "text_encoder", Checks = WeightChecks.Of(resolved),
             }) with { Preprocess = TextEncoderComponent.LowerStrip }); // diffusers' PixArt prompt preprocessing (see docs/PACKAGE.md)
         var decoder = AutoencoderKlExporter.Export(index.FolderOf("vae"), package.File("vae_decoder.onnx"),
-            new DecoderExportOptions { DType = resolved.DType, Log = resolved.Log });
+            new DecoderExportOptions { DType = resolved.DType, Log = resolved.Log, Checks = WeightChecks.Of(resolved) });
         return PixArtExporter.Complete(package, output, transformer, encoders, decoder, scheduler, resolved);
     }
 }

@@ -1,3 +1,4 @@
+using Jano.Export.Checkpoints;
 using Jano.Core.Packages;
 using Jano.Export.Encoders.Clip;
 using Jano.Export.Encoders.T5;
@@ -31,6 +32,7 @@ public static class Sd3PipelineExporter
     public static ModelManifest Export(string root, string output, ExportOptions? options = null)
     {
         options ??= new ExportOptions();
+        options.Validate();
         var index = PipelineIndex.Load(root);
         if (index.ClassName != ClassName)
             throw new ExportException($"{index.Path}: field '_class_name' is '{index.ClassName}'; this exporter knows: {ClassName}");
@@ -88,7 +90,7 @@ public static class Sd3PipelineExporter
         if (vae.LatentChannels != config.InChannels)
             throw new ExportException($"{vaeConfigPath}: field 'latent_channels' is {vae.LatentChannels}, but the transformer takes {config.InChannels}-channel latents ({transformerConfig}: 'in_channels')");
         var scheduler = SchedulerConfigReader.Resolve(transformerFolder, options, learnedSigma: false, options.Log);
-        var (_, weights) = Sd3Exporter.Load(transformerFolder);
+        var (_, weights) = Sd3Exporter.Load(transformerFolder, WeightChecks.Of(options));
 
         using var package = new PackageFolder(output);
         var transformer = Sd3Exporter.WriteTransformer(config, weights, textTokens, package, options);
@@ -101,11 +103,11 @@ public static class Sd3PipelineExporter
         if (hasT5)
             encoders.Add(T5Exporter.Export(index.FolderOf("text_encoder_3"), package.WorkPath, new T5ExportOptions
             {
-                DType = options.DType, MaxTokens = t5Tokens, Log = options.Log, Name = "text_encoder_3", FilePrefix = "text_encoder_3",
+                DType = options.DType, MaxTokens = t5Tokens, Log = options.Log, Name = "text_encoder_3", FilePrefix = "text_encoder_3", Checks = WeightChecks.Of(options),
                 SentencePiece = Path.Combine(index.FolderOf("tokenizer_3"), T5Exporter.SentencePieceFile),
             }));
         var decoder = AutoencoderKlExporter.Export(index.FolderOf("vae"), package.File("vae_decoder.onnx"),
-            new DecoderExportOptions { DType = options.DType, Log = options.Log });
+            new DecoderExportOptions { DType = options.DType, Log = options.Log, Checks = WeightChecks.Of(options) });
         return PixArtExporter.Complete(package, output, transformer, encoders, decoder, scheduler, options);
     }
 
@@ -117,7 +119,7 @@ public static class Sd3PipelineExporter
         if (textTokens <= 0) throw new ExportException($"the caption length (--text-tokens) must be positive, found {textTokens}");
         var transformerFolder = index.FolderOf("transformer");
         var transformerConfig = Path.Combine(transformerFolder, "config.json");
-        var (config, weights) = Sd3Exporter.Load(transformerFolder);
+        var (config, weights) = Sd3Exporter.Load(transformerFolder, WeightChecks.Of(options));
         var vaeConfigPath = Path.Combine(index.FolderOf("vae"), "config.json");
         var vae = AutoencoderKlConfig.Load(vaeConfigPath);
         if (vae.LatentChannels != config.InChannels)
@@ -128,7 +130,7 @@ public static class Sd3PipelineExporter
         using var package = new PackageFolder(output);
         var transformer = Sd3Exporter.WriteTransformer(config, weights, textTokens, package, options);
         var decoder = AutoencoderKlExporter.Export(index.FolderOf("vae"), package.File("vae_decoder.onnx"),
-            new DecoderExportOptions { DType = options.DType, Log = options.Log });
+            new DecoderExportOptions { DType = options.DType, Log = options.Log, Checks = WeightChecks.Of(options) });
         return PixArtExporter.Complete(package, output, transformer, [], decoder, scheduler, options);
     }
 
@@ -147,7 +149,7 @@ public static class Sd3PipelineExporter
         List<string>? outputs = null, string? states = TextEncoderComponent.PenultimateStates)
     {
         options.Log?.Invoke($"writing {component}.onnx");
-        var export = ClipTextExporter.Export(index.FolderOf(component), package.File($"{component}.onnx"), compute);
+        var export = ClipTextExporter.Export(index.FolderOf(component), package.File($"{component}.onnx"), compute, WeightChecks.Of(options));
         var files = new List<string>();
         foreach (var name in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
         {

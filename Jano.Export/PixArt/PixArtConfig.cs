@@ -78,6 +78,7 @@ public sealed record PixArtConfig
         if (layers <= 0) throw reader.Error("num_layers", "must be positive");
         if (heads <= 0) throw reader.Error("num_attention_heads", "must be positive");
         if (headDim <= 0) throw reader.Error("attention_head_dim", "must be positive");
+        if (Jano.Core.Geometry.SinCosPositions2D.WidthProblem(heads * headDim) is { } widthProblem) throw reader.Error("attention_head_dim", widthProblem);
         if (caption <= 0) throw reader.Error("caption_channels", "must be positive");
         if (crossDim is { } c && c != heads * headDim)
             throw reader.Error("cross_attention_dim", $"is {c}, but PixArt's caption projection outputs the model width {heads * headDim}");

@@ -25,12 +25,13 @@ public static class PixArtExporter
     /// </summary>
     public static (PixArtConfig Config, PixArtWeights Weights, string Folder, ExportOptions Options) Load(string checkpoint, ExportOptions options)
     {
+        options.Validate();
         var folder = TransformerFolder(checkpoint);
         var configPath = Path.Combine(folder, "config.json");
         var config = PixArtConfig.Load(configPath);
 
         PixArtWeights weights;
-        using (var checkpointWeights = CheckpointWeights.Open(folder))
+        using (var checkpointWeights = CheckpointWeights.Open(folder, WeightChecks.Of(options)))
         {
             weights = PixArtWeights.Load(config, (key, shape) => checkpointWeights.GetFloat32(key, shape));
             var unused = checkpointWeights.UnusedKeys().Order(StringComparer.Ordinal).ToList();

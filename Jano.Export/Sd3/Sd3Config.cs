@@ -78,6 +78,7 @@ public sealed record Sd3Config
         if (dual.Distinct().Count() != dual.Length)
             throw reader.Error("dual_attention_layers", $"names a layer more than once ({string.Join(", ", dual)}); each index may appear once");
         if (heads <= 0 || headDim <= 0) throw reader.Error("num_attention_heads", "heads and head dim must be positive");
+        if (Jano.Core.Geometry.SinCosPositions2D.WidthProblem(heads * headDim) is { } widthProblem) throw reader.Error("attention_head_dim", widthProblem);
         if (caption != heads * headDim)
             throw reader.Error("caption_projection_dim", $"is {caption}, but the context stream must have the model width {heads * headDim}");
         if (joint <= 0) throw reader.Error("joint_attention_dim", "must be positive");

@@ -16,11 +16,11 @@ namespace Jano.Export.Sd3;
 public static class Sd3Exporter
 {
     /// <summary>Config and weights of a transformer folder; every checkpoint tensor must be used.</summary>
-    public static (Sd3Config Config, Sd3Weights Weights) Load(string folder)
+    public static (Sd3Config Config, Sd3Weights Weights) Load(string folder, WeightChecks? checks = null)
     {
         var configPath = Path.Combine(folder, "config.json");
         var config = Sd3Config.Load(configPath);
-        using var checkpoint = CheckpointWeights.Open(folder);
+        using var checkpoint = CheckpointWeights.Open(folder, checks);
         var weights = Sd3Weights.Load(config, (key, shape) => checkpoint.GetFloat32(key, shape));
         var unused = checkpoint.UnusedKeys().Order(StringComparer.Ordinal).ToList();
         if (unused.Count > 0)
@@ -46,7 +46,8 @@ public static class Sd3Exporter
         options ??= new ExportOptions();
         if (textTokens <= 0) throw new ExportException($"text tokens must be positive, found {textTokens}");
         var folder = PixArtExporter.TransformerFolder(checkpoint);
-        var (config, weights) = Load(folder);
+        options.Validate();
+        var (config, weights) = Load(folder, WeightChecks.Of(options));
         var scheduler = SchedulerConfigReader.Resolve(folder, options, learnedSigma: false, options.Log);
         using var package = new PackageFolder(output);
         var transformer = WriteTransformer(config, weights, textTokens, package, options);

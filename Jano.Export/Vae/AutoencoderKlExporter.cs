@@ -33,7 +33,7 @@ public static class AutoencoderKlExporter
                 $"{configPath}: field 'force_upcast' is true: diffusers decodes this VAE in float32 because it overflows in float16; " +
                 "export it as float32, or use a VAE made for float16 (force_upcast false)");
 
-        var weights = LoadWeights(config, folder, configPath);
+        var weights = LoadWeights(config, folder, configPath, options.Checks ?? new WeightChecks { Float16 = compute == OnnxElementType.Float16, Log = options.Log });
         options.Log?.Invoke($"writing {outputFile}");
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputFile));
         if (directory is not null) Directory.CreateDirectory(directory);
@@ -52,9 +52,9 @@ public static class AutoencoderKlExporter
     /// weights disagree (e.g. use_post_quant_conv false beside a post_quant_conv in the file, or fewer
     /// layers_per_block than the file has) and fails naming examples.
     /// </summary>
-    public static AutoencoderKlWeights LoadWeights(AutoencoderKlConfig config, string folder, string configPath)
+    public static AutoencoderKlWeights LoadWeights(AutoencoderKlConfig config, string folder, string configPath, WeightChecks? checks = null)
     {
-        using var checkpoint = CheckpointWeights.Open(folder);
+        using var checkpoint = CheckpointWeights.Open(folder, checks);
         var weights = AutoencoderKlWeights.Load(config, (key, shape) => checkpoint.GetFloat32(key, shape), checkpoint.Contains);
         var unused = checkpoint.UnusedKeys().Where(k => !AutoencoderKlWeights.IsEncoderKey(k)).Order(StringComparer.Ordinal).ToList();
         if (unused.Count > 0)

@@ -1,3 +1,5 @@
+using Jano.Export.Checkpoints;
+
 namespace Jano.Export.Vae;
 
 public sealed record DecoderExportOptions
@@ -6,4 +8,6 @@ public sealed record DecoderExportOptions
     public string DType { get; init; } = "float32";
     /// <summary>Progress lines; null for silence.</summary>
     public Action<string>? Log { get; init; }
+    /// <summary>What the weights are checked for; null: finite values that fit <see cref="DType"/>.</summary>
+    public WeightChecks? Checks { get; init; }
 }

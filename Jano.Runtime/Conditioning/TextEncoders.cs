@@ -29,6 +29,13 @@ public static class TextEncoders
             TextEncoderComponent.Clip => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: a clip text encoder alone gives no caption this runtime's families take (SD3 joins two with T5)"),
             var other => throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: text encoder kind '{other}' is not one this runtime runs (minilm, t5, clip)"),
         };
+        // The manifest's width against the encoder's own output (MiniLM's built-in 384; a graph's last_hidden_state).
+        if (encoder.HiddenSize != component.HiddenSize)
+        {
+            encoder.Dispose();
+            var index = package.Manifest.Components.TextEncoders.IndexOf(component);
+            throw new ModelPackageException($"{package.PathOf(ModelManifest.FileName)}: field 'components.textEncoders[{index}].hiddenSize' is {component.HiddenSize}, but the {component.Kind} encoder '{component.Name}' gives {encoder.HiddenSize}-wide states");
+        }
         if (encoder.HiddenSize != package.Manifest.Dims.CaptionChannels)
         {
             encoder.Dispose();

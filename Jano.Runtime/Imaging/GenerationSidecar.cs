@@ -22,8 +22,16 @@ public sealed record GenerationSidecar
 
     public static string PathFor(string imagePath) => Path.ChangeExtension(imagePath, ".json");
 
-    public void Save(string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
+
+    /// <summary>
+    /// The image and this sidecar (at <see cref="PathFor"/>) as one unit (<see cref="FilePair"/>): both or
+    /// neither; if the sidecar cannot be placed the image is removed.
+    /// </summary>
+    public void SaveWithImage(string imagePath, byte[] png) =>
+        FilePair.Write(imagePath, s => s.Write(png), PathFor(imagePath), s => s.Write(System.Text.Encoding.UTF8.GetBytes(ToJson())));
+
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
 }
 
 public sealed record SidecarTimings(double TotalMs, double TextMs, double DenoiseMs, double MeanStepMs, double SessionMs, double AttentionMs, double OutsideSessionsShare);

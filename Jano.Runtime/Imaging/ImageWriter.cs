@@ -32,6 +32,13 @@ public static class ImageWriter
     /// <param name="scale">Each model pixel becomes scale×scale output pixels (nearest neighbour), for viewing small images.</param>
     public static void SavePng(string path, IReadOnlyList<float[]> images, int channels, int imageHeight, int imageWidth, int? columns = null, int scale = 1)
     {
+        var png = EncodePng(images, channels, imageHeight, imageWidth, columns, scale);
+        AtomicFile.Write(path, s => s.Write(png));
+    }
+
+    /// <summary>The PNG file's bytes (<see cref="SavePng"/>), for writers that place it with other files as a unit.</summary>
+    public static byte[] EncodePng(IReadOnlyList<float[]> images, int channels, int imageHeight, int imageWidth, int? columns = null, int scale = 1)
+    {
         if (scale < 1 || scale > 64) throw new ArgumentException($"scale must be between 1 and 64, got {scale}");
         int ih = imageHeight, iw = imageWidth;
         if (scale > 1)
@@ -80,6 +87,6 @@ public static class ImageWriter
             }
             canvas.SaveAsPng(stream);
         }
-        AtomicFile.Write(path, s => stream.WriteTo(s));
+        return stream.ToArray();
     }
 }

@@ -35,8 +35,21 @@ public sealed class StageSessions : IDisposable
         foreach (var name in signature.Outputs)
             if (!session.OutputMetadata.ContainsKey(name))
                 throw new ModelPackageException($"{path}: stage '{stage}' graph has no output '{name}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)})");
+        CheckShapes(stage, path, "input", signature.Inputs, session.InputMetadata);
+        CheckShapes(stage, path, "output", signature.Outputs, session.OutputMetadata);
         return session;
     }
+
+    /// <summary>Each tensor of the role against the rank and width the manifest gives it (<see cref="StageShapes"/>).</summary>
+    private void CheckShapes(string stage, string path, string kind, IReadOnlyList<string> names, IReadOnlyDictionary<string, NodeMetadata> metadata)
+    {
+        _shapes ??= StageShapes.For(_package.Manifest);
+        foreach (var name in names)
+            if (_shapes.TryGetValue(name, out var expected) && StageShapes.Problem(expected, metadata[name].Dimensions) is { } problem)
+                throw new ModelPackageException($"{path}: stage '{stage}' graph's {kind} '{name}' {problem}: the graph does not fit this package's manifest");
+    }
+
+    private IReadOnlyDictionary<string, StageShapes.Expected>? _shapes;
 
     private static string Describe(StageGraph g) => $"({string.Join(", ", g.Inputs)}) → ({string.Join(", ", g.Outputs)})";
 

@@ -56,7 +56,8 @@ public sealed class OrtSessionFactory
         }
         catch (OnnxRuntimeException e)
         {
-            throw new Jano.Core.Packages.ModelPackageException($"{path}: ONNX Runtime cannot load this graph: {e.Message}", e);
+            // ONNX Runtime's message runs over several lines (its status, the node, the op's own words); the first names the fault.
+            throw new Jano.Core.Packages.ModelPackageException($"{path}: ONNX Runtime cannot load this graph: {e.Message.Split('\n')[0].Trim()}", e);
         }
     }
 

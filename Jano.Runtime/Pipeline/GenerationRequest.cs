@@ -51,6 +51,13 @@ public sealed record GenerationRequest
     /// <summary>Replaces Jano's analysis with a fixed mask (benchmarks, tests); needs <see cref="Jano"/>.</summary>
     public TokenMask? ForcedMask { get; init; }
 
+    /// <summary>
+    /// After every step, stop with <see cref="NonFiniteLatentsException"/> at the first NaN or infinity in
+    /// the latents (<see cref="LatentGuard"/>: one vectorised pass, a few microseconds a step). Off only to
+    /// measure what the check costs (Jano.Bench guard).
+    /// </summary>
+    public bool CheckLatents { get; init; } = true;
+
     /// <summary>Checks what can be checked without the model; messages name the field.</summary>
     public void Validate()
     {

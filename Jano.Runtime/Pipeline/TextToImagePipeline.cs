@@ -292,6 +292,7 @@ public sealed class TextToImagePipeline : IDisposable
             if (policy.AfterStep(i + 1, _prediction) is { } order)
                 engine.SetOrder(order); // from now on every subset a step computes is a prefix
             _scheduler.Step(i, _prediction, _latents); // every step, also where the policy reused outputs
+            if (request.CheckLatents) LatentGuard.AfterStep(_latents, _prediction, i + 1, steps, request.Seed);
             var elapsed = Stopwatch.GetTimestamp() - stepStart;
             totalTicks += elapsed;
             stepMs[i] = StepTimings.Ms(elapsed);

@@ -34,6 +34,20 @@ public sealed class BenchCommandTests
         json.RootElement.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == name);
 
     [Test]
+    public void ASummaryPathThatIsAFolderFailsBeforeTheBenchmarkRuns()
+    {
+        var output = Out("summary-folder-results");
+        var folder = Directory.CreateDirectory(Out("summary-is-a-folder")).FullName;
+        var r = Bench(output, "--summary", folder);
+        Assert.That(r.Code, Is.EqualTo(1), r.Err);
+        var lines = r.Err.Split('\n').Where(l => l.StartsWith("jano ", StringComparison.Ordinal)).ToList();
+        Assert.That(lines, Has.Count.EqualTo(1), r.Err);
+        Assert.That(lines[0], Does.Contain($"{folder}: --summary names a folder"));
+        Assert.That(File.Exists(Path.Combine(output, BenchCommand.ReportName)) || File.Exists(Path.Combine(output, BenchCommand.JsonName)), Is.False, "no report written");
+        Assert.That(Directory.EnumerateFileSystemEntries(folder), Is.Empty);
+    }
+
+    [Test]
     public void WritesReportJsonAndPlot()
     {
         var output = Out("analysed");

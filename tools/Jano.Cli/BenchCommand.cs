@@ -55,6 +55,11 @@ public sealed class BenchCommand : ICommand
         var prompts = promptsFile is null ? BenchPrompts.Default : BenchPrompts.FromFile(promptsFile);
         new GenerationRequest { Prompt = prompts[0], Steps = steps, Guidance = guidance }.Validate(); // fail before loading anything
         PrepareOutput(output);
+        if (summary is not null) // before the benchmark runs, not after
+        {
+            if (Directory.Exists(summary)) throw new IOException($"{summary}: --summary names a folder; give a .tsv file to append to");
+            OutputPath.EnsureFolderWritable(Path.GetDirectoryName(Path.GetFullPath(summary))!, summary, "the summary");
+        }
 
         using var pipeline = TextToImagePipeline.Open(package ?? DefaultModel.Locate(), new RuntimeOptions { Threads = threads, Attention = attention, Provider = provider });
         ProviderOption.NoteFallback(pipeline, stderr);
@@ -81,8 +86,7 @@ public sealed class BenchCommand : ICommand
         var markdownPath = Path.Combine(output, ReportName);
         var jsonPath = Path.Combine(output, JsonName);
         var plotPath = Path.Combine(output, PlotName);
-        Jano.Core.IO.AtomicFile.WriteAllText(markdownPath, BenchMarkdown.Render(report));
-        report.SaveJson(jsonPath);
+        Jano.Core.IO.FilePair.WriteAllText(markdownPath, BenchMarkdown.Render(report), jsonPath, report.ToJson()); // both or neither
         BenchPlot.Save(plotPath, report);
         if (summary is not null) BenchSummaryTsv.Append(summary, report);
 

@@ -46,6 +46,7 @@ public sealed class EvalCommand : ICommand
         var pngPath = Path.ChangeExtension(output, ".png");
         if (Directory.Exists(output)) throw new IOException($"{output}: the output path is a folder; give a file name such as {Path.Combine(output, "eval.md")}");
         OutputPath.EnsureWritable(pngPath);
+        if (Directory.Exists(jsonPath)) throw new IOException($"{jsonPath}: the report's JSON path is a folder; give --out another name");
 
         var data = FashionMnist.Load(dataFolder);
         using var pipeline = TextToImagePipeline.Open(model ?? DefaultModel.Locate(), new RuntimeOptions { Threads = options.Threads });
@@ -59,8 +60,7 @@ public sealed class EvalCommand : ICommand
         var report = new ModelEvaluator(data, options).Evaluate(pipeline, template with { Jano = jano }, progress.Report);
 
         var markdown = EvaluationMarkdown.Render(report);
-        AtomicFile.WriteAllText(output, markdown);
-        report.SaveJson(jsonPath);
+        FilePair.WriteAllText(output, markdown, jsonPath, report.ToJson()); // both or neither
         ImageWriter.SavePng(pngPath, report.Images, 1, report.ImageSize, report.ImageSize, columns: options.SeedsPerClass);
         stdout.Write(markdown);
         stdout.WriteLine();

@@ -102,7 +102,7 @@ public sealed class GenerateCommand : ICommand
             }
         }
 
-        ImageWriter.SavePng(output, images, last!.Channels, last.Height, last.Width, scale: scale);
+        var png = ImageWriter.EncodePng(images, last!.Channels, last.Height, last.Width, scale: scale);
         var stepsDone = last.Steps * count;
         var sidecar = new GenerationSidecar
         {
@@ -119,7 +119,7 @@ public sealed class GenerateCommand : ICommand
             Image = Path.GetFileName(output),
             Timings = new SidecarTimings(wallMs, textMs, total.TotalMs, total.TotalMs / stepsDone, total.SessionMs, total.AttentionMs, total.OutsideSessionsShare),
         };
-        sidecar.Save(GenerationSidecar.PathFor(output));
+        sidecar.SaveWithImage(output, png); // both or neither
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {output} ({count} image{(count > 1 ? "s" : "")}, {(jano is null ? "dense" : "jano")}, {last.Steps} steps, guidance {last.Guidance}, {total.TotalMs / stepsDone:F1} ms/step, {100 * total.OutsideSessionsShare:F1}% of step time outside ONNX Runtime sessions)"));
         return 0;

@@ -14,9 +14,9 @@ public sealed record ClipTextExport(ClipTextConfig Config, IReadOnlyList<string>
 /// </summary>
 public static class ClipTextExporter
 {
-    public static ClipTextExport Export(string textEncoderFolder, string onnxPath, OnnxElementType compute = OnnxElementType.Float)
+    public static ClipTextExport Export(string textEncoderFolder, string onnxPath, OnnxElementType compute = OnnxElementType.Float, WeightChecks? checks = null)
     {
-        var (config, weights) = Load(textEncoderFolder);
+        var (config, weights) = Load(textEncoderFolder, checks ?? new WeightChecks { Float16 = compute == OnnxElementType.Float16 });
         var model = new ClipTextGraph(config, weights, compute).Build();
         var parameters = ClipTextWeights.ExpectedTensors(config).Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b));
         var directory = Path.GetDirectoryName(Path.GetFullPath(onnxPath));
@@ -24,13 +24,13 @@ public static class ClipTextExporter
         return new ClipTextExport(config, OnnxModelWriter.Save(model, onnxPath), parameters);
     }
 
-    public static (ClipTextConfig Config, ClipTextWeights Weights) Load(string textEncoderFolder)
+    public static (ClipTextConfig Config, ClipTextWeights Weights) Load(string textEncoderFolder, WeightChecks? checks = null)
     {
         var configPath = Path.Combine(textEncoderFolder, "config.json");
         if (!File.Exists(configPath))
             throw new ExportException($"{textEncoderFolder}: no config.json (a transformers text_encoder folder is expected)");
         var config = ClipTextConfig.Load(configPath);
-        using var checkpoint = CheckpointWeights.Open(textEncoderFolder);
+        using var checkpoint = CheckpointWeights.Open(textEncoderFolder, checks);
         var weights = ClipTextWeights.Load(config, (key, shape) => checkpoint.GetFloat32(key, shape));
         var unused = checkpoint.UnusedKeys().Where(k => k != ClipTextWeights.PositionIdsKey).Order(StringComparer.Ordinal).ToList();
         if (unused.Count > 0)

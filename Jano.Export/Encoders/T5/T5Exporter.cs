@@ -20,6 +20,8 @@ public sealed record T5ExportOptions
     /// <summary>The tokenizer's spiece.model when it is not beside the weights or in tokenizer/ (SD3's tokenizer_3/).</summary>
     public string? SentencePiece { get; init; }
     public Action<string>? Log { get; init; }
+    /// <summary>What the weights are checked for; null: finite values that fit <see cref="DType"/>.</summary>
+    public WeightChecks? Checks { get; init; }
 }
 
 /// <summary>
@@ -54,7 +56,7 @@ public static class T5Exporter
 
         var graphFile = options.FilePrefix + ".onnx";
         var tokenizerFile = options.FilePrefix + "." + SentencePieceFile;
-        using (var checkpointWeights = CheckpointWeights.Open(folder))
+        using (var checkpointWeights = CheckpointWeights.Open(folder, options.Checks ?? new WeightChecks { Float16 = options.DType == "float16", Log = options.Log }))
         {
             var embedding = checkpointWeights.Contains(T5Weights.EncoderEmbedding) ? T5Weights.EncoderEmbedding : T5Weights.SharedEmbedding;
             var weights = new T5Weights(config, (key, shape) => checkpointWeights.GetFloat32(key, shape), embedding);

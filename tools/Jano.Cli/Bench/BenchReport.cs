@@ -46,5 +46,7 @@ public sealed record BenchReport
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public void SaveJson(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+    public void SaveJson(string path) => AtomicFile.WriteAllText(path, ToJson());
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 }
