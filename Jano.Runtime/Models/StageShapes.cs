@@ -36,7 +36,13 @@ public static class StageShapes
             [N.TextStates] = new(3, d.CaptionChannels, "dims.captionChannels"),
             [N.PatchOut] = new(3, g.PatchOutputWidth, "patchSize² × outChannels"),
             [N.Timestep] = new(1, null, ""),
+            [N.Guidance] = new(1, null, ""),
+            [N.Prefix] = hidden,
         };
+        if (m.Transformer.Rope is { } rope)
+            shapes[N.Rope] = new(2, rope.Width, "2 × dims.headDim (RoPE cos and sin)");
+        if (d.PooledWidth > 0)
+            shapes[N.Pooled] = new(2, d.PooledWidth, "dims.pooledWidth");
         if (d.ModulationSize > 0 && m.Family == Jano.Core.Stages.PixArtStages.Family)
             shapes[N.TMod] = new(2, d.ModulationSize, "dims.modulationSize");
         for (var i = 0; i < d.Depth; i++)
