@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Jano.Train.Commands;
 
 /// <summary>
-/// plot-loss --csv RUN/loss.csv --out loss.png: the model card's loss curve. A resumed run logs the steps
+/// plot-loss --csv RUN/loss.csv --out loss.png [--name MODEL]: the model card's loss curve. A resumed run logs the steps
 /// between its last checkpoint and the stop twice; the later line (the run that went on) wins.
 /// </summary>
 public static class PlotLossCommand
@@ -13,6 +13,7 @@ public static class PlotLossCommand
     {
         var a = new Args(argv);
         string csv = a.Required("csv"), output = a.Required("out");
+        var name = a.String("name") ?? "fashion-dit";
         a.RejectUnknown();
 
         var byStep = new SortedDictionary<long, (double Loss, double Hours)>();
@@ -34,7 +35,7 @@ public static class PlotLossCommand
         plot.Axes.Left.Label.Text = "rectified-flow loss";
         plot.Axes.SetLimitsY(0, Math.Min(1.0, byStep.Values.Max(v => v.Loss)) * 1.05);
         var last = byStep.Last();
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"fashion-dit: {last.Key} steps, {last.Value.Hours:F1} h of training, final loss {last.Value.Loss:F3}"));
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{name}: {last.Key} steps, {last.Value.Hours:F1} h of training, final loss {last.Value.Loss:F3}"));
         plot.ShowLegend(Alignment.UpperRight);
         var temp = output + ".tmp.png";
         plot.SavePng(temp, 800, 450);
