@@ -272,8 +272,10 @@ public sealed class TextToImagePipeline : IDisposable
             planner = new JanoPlanner(jano, steps, tokens, analysis);
             policy = new JanoPolicy(planner);
         }
+        engine.KeepBlockResidual = policy.ReusesBlocks;
         policy.Begin(_latents);
         var stepMs = new double[steps];
+        var plans = new StepPlan[steps];
         var before = Snapshot(engine.Timings);
         long totalTicks = 0;
         for (var i = 0; i < steps; i++)
@@ -281,13 +283,19 @@ public sealed class TextToImagePipeline : IDisposable
             var stepStart = Stopwatch.GetTimestamp();
             var sessionBefore = engine.Timings.SessionTicks;
             var attentionBefore = engine.Timings.AttentionTicks;
-            var n = policy.TokensFor(i + 1);
             if (_scheduler.ScalesModelInput) _scheduler.ScaleModelInput(i, _latents, _modelInput);
-            engine.Forward(_modelInput, _scheduler.ModelTimestep(i), n);
+            var plan = policy.Plan(i + 1, _modelInput);
+            var n = plan.RowsWritten(tokens);
+            plans[i] = plan;
+            if (plan.Kind == StepKind.ReuseBlocks)
+                engine.ForwardReusingBlocks(_modelInput, _scheduler.ModelTimestep(i));
+            else if (plan.Kind == StepKind.Compute)
+                engine.Forward(_modelInput, _scheduler.ModelTimestep(i), plan.Tokens);
             if (useGuidance)
                 Guidance.Combine(engine.Output(0), engine.Output(1), (float)cfgScale, _guidedRows);
             else
                 engine.Output(0).CopyTo(_guidedRows);
+            policy.Refine(i + 1, plan, engine.Order, _guidedRows);
             engine.Unpatchify(_guidedRows, _prediction);
             if (policy.AfterStep(i + 1, _prediction) is { } order)
                 engine.SetOrder(order); // from now on every subset a step computes is a prefix
