@@ -19,12 +19,14 @@ public static class FlopCounter
     /// every block, final; the cond graph and the caption stage are <see cref="Cond"/> and <see cref="Caption"/>.</summary>
     public static double Forward(FlopShape s, int n)
     {
-        double h = s.Dims.HiddenSize, rows = n;
         var blocks = s.BlockKinds.Sum(kind => Block(s, kind, n));
-        return 2 * rows * s.Geometry.PatchInputWidth * h   // patch embedding
+        return Embed(s, n)
             + blocks
             + Final(s, n);
     }
+
+    /// <summary>The patch embedding of n image tokens, one branch (what a step that reuses the blocks still runs, with <see cref="Final"/>).</summary>
+    public static double Embed(FlopShape s, int n) => 2.0 * n * s.Geometry.PatchInputWidth * s.Dims.HiddenSize;
 
     /// <summary>One block of one branch over the step's rows.</summary>
     public static double Block(FlopShape s, string kind, int n)

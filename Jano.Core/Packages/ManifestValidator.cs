@@ -115,6 +115,7 @@ internal static class ManifestValidator
         }
         if (m.DefaultJanoPreset is { } preset && (m.JanoPresets is null || !m.JanoPresets.ContainsKey(preset)))
             throw Bad("defaultJanoPreset", $"is '{preset}', which is not one of the package's presets ({string.Join(", ", m.JanoPresets?.Keys.ToArray() ?? [])})");
+        if (m.Acceleration?.TeaCache?.Problem() is { } teaCache) throw Bad("acceleration.teaCache.coefficients", teaCache);
     }
 
     /// <summary>PixArt computes its table for any grid (sincos-2d); SD3 crops one built over pos_embed_max_size² (sincos-2d-cropped), which the package's own grid must fit.</summary>

@@ -24,6 +24,8 @@ public sealed record ModelManifest
     /// <summary>Named Jano presets for this model's size; <see cref="DefaultJanoPreset"/> is the one a generation uses unless told otherwise.</summary>
     public Dictionary<string, JanoOptions>? JanoPresets { get; init; }
     public string? DefaultJanoPreset { get; init; }
+    /// <summary>Per-package calibrations of accelerators (TeaCache's polynomial); optional.</summary>
+    public AccelerationCalibration? Acceleration { get; init; }
     public List<PackageFile> Files { get; init; } = [];
 
     [JsonIgnore] public TransformerComponent Transformer => Components.Transformer;

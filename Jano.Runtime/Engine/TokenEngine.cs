@@ -56,6 +56,10 @@ public sealed class TokenEngine : IDisposable
     /// <summary>Per block: whether it runs the image-only attention (all false for PixArt and SD3 without dual attention).</summary>
     private readonly bool[] _imageAttention;
     private BatchBuffers? _current;
+    /// <summary>Scratch of <see cref="SetOrder"/>'s permutation check (no allocation per call: ToCa reorders every step).</summary>
+    private readonly bool[] _seen;
+    private BlockResidual? _residual;
+    private bool _keepResidual;
 
     /// <param name="program">The family's block program; the engine attaches to it and detaches on dispose (it does not own it).</param>
     /// <param name="geometry">The latent size of the images this engine computes.</param>
@@ -85,6 +89,7 @@ public sealed class TokenEngine : IDisposable
         _outputHost = new float[MaxBranches * n * _shape.PatchOutputWidth];
         _order = Enumerable.Range(0, n).ToArray();
         _rowOf = new int[n];
+        _seen = new bool[n];
         _reorderTokens = new int[n];
         _reorderRows = Enumerable.Range(0, rows).ToArray();
         if (_shape.ImageAttentionLayers is { } flags && flags.Count != _shape.Depth)
@@ -158,12 +163,14 @@ public sealed class TokenEngine : IDisposable
         var start = Stopwatch.GetTimestamp();
         int n = _shape.Tokens, prefix = _shape.PrefixRows;
         if (order.Length != n) throw new ArgumentException($"order has {order.Length} entries, the model has {n} tokens");
-        var seen = new bool[n];
+        var seen = _seen;
+        Array.Clear(seen);
         foreach (var t in order)
         {
             if ((uint)t >= (uint)n || seen[t]) throw new ArgumentException("order is not a permutation of the tokens");
             seen[t] = true;
         }
+        _residual?.Reset(); // its rows are in the old order
         for (var r = 0; r < n; r++) _rowOf[_order[r]] = r;
         for (var r = 0; r < n; r++)
         {
@@ -221,6 +228,7 @@ public sealed class TokenEngine : IDisposable
         var count = uncond is null ? 1 : 2;
         var batch = _batches[count] ??= new BatchBuffers(_device, count, _shape);
         _outputHostCurrent = false;
+        _residual?.Reset();
         _current = batch;
         // The same captions (states and pooled vectors, by reference) keep their buffers: once per prompt pair.
         if (ReferenceEquals(batch.CaptionKeys[0], cond.States) && ReferenceEquals(batch.CaptionKeys[1], uncond?.States)
@@ -247,22 +255,8 @@ public sealed class TokenEngine : IDisposable
         if (n == 0) return; // nothing to recompute: every output row keeps its cached value
         ref var sessionTicks = ref Timings.SessionTicks;
         int b = batch.Batch, prefix = _shape.PrefixRows, rows = _shape.Rows;
-
-        _outputHostCurrent = false;
-        _timestepHost[0] = timestep;
-        _device.Upload(_timestepHost, _timestep, 0);
-        _condRun?.Run(ref sessionTicks);
-        var runs = RunsFor(batch, n);
-        runs.Cond?.Run(ref sessionTicks); // per-batch conditioning (pooled text), after the shared one
-        var patchWidth = _shape.PatchInputWidth;
-        var rowsStart = Stopwatch.GetTimestamp();
-        _layout.Gather(latents, _channels, _order, n, _patchesHost);
-        _device.Upload(_patchesHost.AsSpan(0, n * patchWidth), _patches, 0);
-        for (var i = 1; i < b; i++) // every branch starts from the same latents
-            _device.Copy(_patches, 0, _patches, (long)i * n * patchWidth, (long)n * patchWidth);
-        Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
-
-        runs.Embed.Run(ref sessionTicks);
+        var runs = Embed(batch, latents, timestep, n);
+        long rowsStart;
         var attentionShape = AttentionShape.Create(b, prefix + n, rows, rows, _shape.Heads, _shape.HeadDim);
         // The image-only attention: n image queries against all N image rows of its own cache.
         var imageAttentionShape = AttentionShape.Create(b, n, _shape.Tokens, _shape.Tokens, _shape.Heads, _shape.HeadDim);
@@ -291,9 +285,79 @@ public sealed class TokenEngine : IDisposable
             Timings.AttentionTicks += Stopwatch.GetTimestamp() - attentionStart;
             runs.Post[layer].Run(ref sessionTicks);
         }
-        runs.Final.Run(ref sessionTicks);
-        rowsStart = Stopwatch.GetTimestamp();
-        ScatterRows(batch.NewOutput, batch.Output, b, n, _shape.Tokens);
+        if (_keepResidual && n == _shape.Tokens)
+        {
+            rowsStart = Stopwatch.GetTimestamp();
+            _residual!.Record(_embedded, batch.HiddenOut(_shape.Depth - 1), (long)b * rows * _shape.HiddenSize);
+            Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
+        }
+        Finish(batch, runs, n);
+    }
+
+    /// <summary>
+    /// Whether full forwards keep the blocks' residual (last block's output − embedding) for
+    /// <see cref="ForwardReusingBlocks"/>; setting it forgets any residual held. Off by default: dense and
+    /// Jano pay nothing for it.
+    /// </summary>
+    public bool KeepBlockResidual
+    {
+        get => _keepResidual;
+        set
+        {
+            _keepResidual = value;
+            if (value) _residual ??= new BlockResidual(_device, (long)MaxBranches * _shape.Rows * _shape.HiddenSize);
+            _residual?.Reset();
+        }
+    }
+
+    /// <summary>
+    /// A step that skips the blocks (FORA, TeaCache): cond and embed of every token from the new latents,
+    /// the residual the blocks added at the last full step added to it, then the final layer into every
+    /// output row. Needs <see cref="KeepBlockResidual"/> and a full forward since the captions or the order
+    /// last changed.
+    /// </summary>
+    public void ForwardReusingBlocks(ReadOnlySpan<float> latents, float timestep)
+    {
+        var batch = Current;
+        if (!_keepResidual) throw new InvalidOperationException("the engine keeps no block residual; set KeepBlockResidual before the first step");
+        int n = _shape.Tokens;
+        var count = (long)batch.Batch * _shape.Rows * _shape.HiddenSize;
+        if (!_residual!.Holds(count)) throw new InvalidOperationException("no block residual to reuse: a full step must run first (and the order must not have changed since)");
+        var runs = Embed(batch, latents, timestep, n);
+        var rowsStart = Stopwatch.GetTimestamp();
+        _residual.Apply(_embedded, batch.HiddenOut(_shape.Depth - 1), count);
+        Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
+        Finish(batch, runs, n);
+    }
+
+    /// <summary>The timestep, the cond runs and the embedding of the prefix rows and image tokens [0, n).</summary>
+    private StepRuns Embed(BatchBuffers batch, ReadOnlySpan<float> latents, float timestep, int n)
+    {
+        ref var sessionTicks = ref Timings.SessionTicks;
+        int b = batch.Batch;
+        _outputHostCurrent = false;
+        _timestepHost[0] = timestep;
+        _device.Upload(_timestepHost, _timestep, 0);
+        _condRun?.Run(ref sessionTicks);
+        var runs = RunsFor(batch, n);
+        runs.Cond?.Run(ref sessionTicks); // per-batch conditioning (pooled text), after the shared one
+        var patchWidth = _shape.PatchInputWidth;
+        var rowsStart = Stopwatch.GetTimestamp();
+        _layout.Gather(latents, _channels, _order, n, _patchesHost);
+        _device.Upload(_patchesHost.AsSpan(0, n * patchWidth), _patches, 0);
+        for (var i = 1; i < b; i++) // every branch starts from the same latents
+            _device.Copy(_patches, 0, _patches, (long)i * n * patchWidth, (long)n * patchWidth);
+        Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
+        runs.Embed.Run(ref sessionTicks);
+        return runs;
+    }
+
+    /// <summary>The final layer, and its n new rows into the persistent output.</summary>
+    private void Finish(BatchBuffers batch, StepRuns runs, int n)
+    {
+        runs.Final.Run(ref Timings.SessionTicks);
+        var rowsStart = Stopwatch.GetTimestamp();
+        ScatterRows(batch.NewOutput, batch.Output, batch.Batch, n, _shape.Tokens);
         Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
     }
 

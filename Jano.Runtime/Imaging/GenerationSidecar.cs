@@ -13,6 +13,10 @@ public sealed record GenerationSidecar
     public required double Guidance { get; init; }
     public required string Sampler { get; init; }
     public required string Method { get; init; }
+    /// <summary>The accelerator's resolved parameters (<see cref="Pipeline.AccelerationReport.Parameters"/>), defaults included; null for dense/Jano runs without a method.</summary>
+    public IReadOnlyDictionary<string, string>? MethodParameters { get; init; }
+    /// <summary>The accelerator's ideal (FLOP) speed-up against dense at the request's step count.</summary>
+    public double? IdealSpeedup { get; init; }
     public Core.Acceleration.JanoOptions? Jano { get; init; }
     public required string Package { get; init; }
     public required string PackageSha256 { get; init; }

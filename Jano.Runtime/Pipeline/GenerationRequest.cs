@@ -27,8 +27,14 @@ public sealed record GenerationRequest
     /// </summary>
     public double? TrueCfg { get; init; }
 
-    /// <summary>Jano's options; null generates dense.</summary>
+    /// <summary>Jano's options; null generates dense (unless <see cref="Method"/> is a Jano-family method: then the package's default preset).</summary>
     public JanoOptions? Jano { get; init; }
+
+    /// <summary>
+    /// The accelerator (<see cref="Acceleration.AccelerationMethods.Parse"/>); null: Jano when <see cref="Jano"/> is
+    /// set, else dense, as before methods existed. steps-K runs K steps; the ideal speed-up is against <see cref="Steps"/>.
+    /// </summary>
+    public Acceleration.AccelerationMethod? Method { get; init; }
 
     /// <summary>
     /// When <see cref="Jano"/> cannot act at this step count (warm-up and cool-down leave no step):
@@ -102,6 +108,21 @@ public sealed record GenerationResult(
 
     /// <summary>The true CFG scale a FLUX package ran with (null for families whose guidance is classifier-free).</summary>
     public double? TrueCfg { get; init; }
+
+    /// <summary>What the accelerator did: method, parameters, every step's plan, ideal speed-up (null when the request named no method).</summary>
+    public AccelerationReport? Acceleration { get; init; }
+}
+
+/// <summary>One generation's accelerator: its name and resolved parameters, each step's plan and the ideal (FLOP) speed-up against dense at <paramref name="DenseSteps"/>.</summary>
+public sealed record AccelerationReport(
+    string Method,
+    IReadOnlyDictionary<string, string> Parameters,
+    Acceleration.StepPlan[] Plans,
+    int DenseSteps,
+    double IdealSpeedup)
+{
+    /// <summary>Steps the transformer's blocks ran (a prefix of any size above 0).</summary>
+    public int ComputedSteps => Plans.Count(p => p.Kind == Acceleration.StepKind.Compute && p.Tokens > 0);
 }
 
 /// <summary>What Jano did in one generation: the mask, the level and token count of every step, and speed-ups.</summary>

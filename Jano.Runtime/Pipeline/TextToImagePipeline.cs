@@ -224,10 +224,12 @@ public sealed class TextToImagePipeline : IDisposable
     {
         request.Validate();
         var m = Package.Manifest;
-        var steps = request.Steps ?? m.Defaults.Steps;
+        var method = request.Method;
+        var denseSteps = request.Steps ?? m.Defaults.Steps;
+        var steps = method?.Steps ?? denseSteps;
         var guidance = request.Guidance ?? m.Defaults.Guidance;
         var geometry = GeometryFor(request, out var sizeNote);
-        var jano = EffectiveJano(request, out var note);
+        var jano = EffectiveJano(JanoRequest(request, steps), out var note);
         var notes = new[] { sizeNote, note }.OfType<string>().ToList();
         var engine = EngineFor(geometry);
         // The image token count is FLUX's image_seq_len, from which dynamic shifting computes μ; FluxPipeline
@@ -272,8 +274,16 @@ public sealed class TextToImagePipeline : IDisposable
             planner = new JanoPlanner(jano, steps, tokens, analysis);
             policy = new JanoPolicy(planner);
         }
+        if (method is not null)
+        {
+            if (method.UsesJano && planner is null) throw new ArgumentException($"method {method.Name} needs Jano options: the request has none and the package no default preset");
+            policy = method.CreatePolicy(new PolicyContext(steps, tokens, geometry.PatchOutputWidth, _latents.Length, planner,
+                m.Acceleration?.TeaCache?.Coefficients));
+        }
+        engine.KeepBlockResidual = policy.ReusesBlocks;
         policy.Begin(_latents);
         var stepMs = new double[steps];
+        var plans = new StepPlan[steps];
         var before = Snapshot(engine.Timings);
         long totalTicks = 0;
         for (var i = 0; i < steps; i++)
@@ -281,13 +291,19 @@ public sealed class TextToImagePipeline : IDisposable
             var stepStart = Stopwatch.GetTimestamp();
             var sessionBefore = engine.Timings.SessionTicks;
             var attentionBefore = engine.Timings.AttentionTicks;
-            var n = policy.TokensFor(i + 1);
             if (_scheduler.ScalesModelInput) _scheduler.ScaleModelInput(i, _latents, _modelInput);
-            engine.Forward(_modelInput, _scheduler.ModelTimestep(i), n);
+            var plan = policy.Plan(i + 1, _modelInput);
+            var n = plan.RowsWritten(tokens);
+            plans[i] = plan;
+            if (plan.Kind == StepKind.ReuseBlocks)
+                engine.ForwardReusingBlocks(_modelInput, _scheduler.ModelTimestep(i));
+            else if (plan.Kind == StepKind.Compute)
+                engine.Forward(_modelInput, _scheduler.ModelTimestep(i), plan.Tokens);
             if (useGuidance)
                 Guidance.Combine(engine.Output(0), engine.Output(1), (float)cfgScale, _guidedRows);
             else
                 engine.Output(0).CopyTo(_guidedRows);
+            policy.Refine(i + 1, plan, engine.Order, _guidedRows);
             engine.Unpatchify(_guidedRows, _prediction);
             if (policy.AfterStep(i + 1, _prediction) is { } order)
                 engine.SetOrder(order); // from now on every subset a step computes is a prefix
@@ -304,6 +320,8 @@ public sealed class TextToImagePipeline : IDisposable
         // Both branches' captions are padded to the longer one: that is the length cross-attention runs over.
         var flops = FlopShape.Of(Package.Manifest, Math.Max(cond.Tokens, uncond?.Tokens ?? 0), cond.Pooled?.Length ?? 0).At(geometry);
         var report = planner is null ? null : Report(planner, stepMs, flops, uncond is null ? 1 : 2);
+        var acceleration = method is null ? null
+            : new AccelerationReport(method.Name, method.Parameters, plans, denseSteps, MethodFlops.IdealSpeedup(flops, denseSteps, plans, uncond is null ? 1 : 2));
         var g = geometry;
         var decodeStart = Stopwatch.GetTimestamp();
         var image = _decoder.Decode(_latents, g.Height, g.Width);
@@ -311,7 +329,21 @@ public sealed class TextToImagePipeline : IDisposable
         var f = _decoder.UpscaleFactor;
         return new GenerationResult(image, _decoder.OutputChannels, g.Height * f, g.Width * f, steps, guidance, _scheduler.Name, policy.Method,
             timings, stepMs, textMs, report, notes)
-        { Latents = (float[])_latents.Clone(), DecodeMs = decodeMs, TrueCfg = trueCfg };
+        { Latents = (float[])_latents.Clone(), DecodeMs = decodeMs, TrueCfg = trueCfg, Acceleration = acceleration };
+    }
+
+    /// <summary>
+    /// The request as Jano sees it: with a method, Jano options only for the Jano family (the request's, or the
+    /// package's default preset, which falls back to dense if it cannot act), at the method's step count.
+    /// </summary>
+    private GenerationRequest JanoRequest(GenerationRequest request, int steps)
+    {
+        if (request.Method is not { } method) return request;
+        if (!method.UsesJano) return request with { Jano = null };
+        if (request.Jano is not null) return request with { Steps = steps };
+        var m = Package.Manifest;
+        var preset = m.DefaultJanoPreset is { } name && m.JanoPresets?.GetValueOrDefault(name) is { } options ? options : null;
+        return request with { Jano = preset, Steps = steps, FallBackToDense = true };
     }
 
     /// <summary>

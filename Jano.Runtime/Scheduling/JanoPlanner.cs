@@ -25,6 +25,9 @@ public sealed class JanoPlanner
 
     public JanoOptions Options { get; }
     public int Steps { get; }
+
+    /// <summary>Image tokens of the model.</summary>
+    public int Tokens => _tokens;
     public StepLevel[] Levels { get; }
     public TokenMask? Mask { get; private set; }
     public AnalysisMaps? Maps => _analysis.Maps;
@@ -41,6 +44,9 @@ public sealed class JanoPlanner
         TokensPerStep[step - 1] = n;
         return n;
     }
+
+    /// <summary>A hybrid skipped step <paramref name="step"/> entirely (it computed no token).</summary>
+    public void Skip(int step) => TokensPerStep[step - 1] = 0;
 
     /// <summary>For presets that also analyse the starting noise.</summary>
     public void RecordInitialNoise(ReadOnlySpan<float> latents)
