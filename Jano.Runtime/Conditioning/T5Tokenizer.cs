@@ -21,8 +21,9 @@ public sealed class T5Tokenizer
     public const int EosId = 1;
 
     private readonly SentencePieceTokenizer _sp;
+    private readonly string _path;
 
-    private T5Tokenizer(SentencePieceTokenizer sp) => _sp = sp;
+    private T5Tokenizer(SentencePieceTokenizer sp, string path) => (_sp, _path) = (sp, path);
 
     /// <summary>Reads spiece.model; the file must use T5's ids for &lt;pad&gt; and &lt;/s&gt;.</summary>
     public static T5Tokenizer Load(string spiecePath)
@@ -43,7 +44,11 @@ public sealed class T5Tokenizer
             throw new InvalidDataException($"{spiecePath}: end-of-sentence is '{sp.EndOfSentenceToken}' (id {sp.EndOfSentenceId}); a T5 tokenizer has '</s>' at id {EosId}");
         if (!sp.Vocabulary.TryGetValue("<pad>", out var pad) || pad != PadId)
             throw new InvalidDataException($"{spiecePath}: '<pad>' is not id {PadId}; a T5 tokenizer pads with id {PadId}");
-        return new T5Tokenizer(sp);
+        var tokenizer = new T5Tokenizer(sp, spiecePath);
+        // A damaged model can load and still fail on first use (its normalizer table is only walked
+        // when text is encoded); a probe finds most such files here rather than at the first prompt.
+        tokenizer.Pieces("A probe, 123: é ü ñ — 日本");
+        return tokenizer;
     }
 
     /// <summary>The model's piece count (32000 for T5's spiece.model; the checkpoint's vocab_size adds 128 unused rows).</summary>
@@ -53,7 +58,14 @@ public sealed class T5Tokenizer
     public int[] Pieces(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var ids = _sp.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false);
+        IReadOnlyList<int> ids;
+        try { ids = _sp.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false); }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException or OverflowException)
+        {
+            // Microsoft.ML.Tokenizers trusts the model's tables (found by fuzzing: a corrupt normalizer
+            // trie indexes outside its array); a user's damaged file is named, not a crash.
+            throw new InvalidDataException($"{_path}: the SentencePiece model is damaged: encoding text failed inside its tables ({e.GetType().Name}); replace the file with the checkpoint's original spiece.model", e);
+        }
         // sentencepiece merges a run of unknown characters into one <unk> ("日本語" is one id 2);
         // Microsoft.ML.Tokenizers 2.0.1 gives one <unk> per character.
         var unk = _sp.UnknownId;

@@ -114,4 +114,16 @@ public sealed class FuzzFindingsTests
         var message = Refusal("manifest", text.Replace("\"family\": \"pixart\"", "\"family\": null"));
         Assert.That(message, Does.EndWith("jano-model.json: field 'components.transformer.family' is null; it must have a value"));
     }
+
+    /// <summary>
+    /// Found by the AFL++ run of 2026-12-02 (t5-model, after 1,994 executions): a spiece.model whose
+    /// normalizer table is corrupt loads, then Microsoft.ML.Tokenizers indexes outside that table while
+    /// encoding (IndexOutOfRangeException). Now the file is named as damaged, at load (a probe) or at use.
+    /// </summary>
+    [Test]
+    public void ASentencePieceModelWithACorruptNormalizerIsRefusedAsDamaged()
+    {
+        var bytes = File.ReadAllBytes(Golden.GoldenFixtures.PathOf("../fuzz/t5-model-corrupt-normalizer.model"));
+        Assert.That(Refusal("t5-model", bytes), Does.Contain("spiece.model: the SentencePiece model is damaged"));
+    }
 }
