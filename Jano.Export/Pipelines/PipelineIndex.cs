@@ -31,9 +31,10 @@ public sealed record PipelineIndex(string Root, string Path, string ClassName, I
         {
             if (name.StartsWith('_')) continue;
             if (value is JsonArray { Count: 2 } pair)
-                components[name] = (pair[0]?.GetValue<string>(), pair[1]?.GetValue<string>());
+                components[name] = (Entry(pair[0], name, path), Entry(pair[1], name, path));
         }
         var index = new PipelineIndex(root, path, className, components);
+        // (Entry below: a [library, class] pair of anything but strings or null is refused naming the component.)
         foreach (var (name, (_, cls)) in components)
             if (cls is not null && !Directory.Exists(System.IO.Path.Combine(root, name)))
                 throw new ExportException($"{path}: component '{name}' ({cls}) has no folder {name}/ in {root}");
@@ -52,4 +53,11 @@ public sealed record PipelineIndex(string Root, string Path, string ClassName, I
         if (cls is null) throw new ExportException($"{Path}: field '{component}' is missing or null; a {ClassName} needs its {component} ({string.Join(" or ", classes)})");
         if (!classes.Contains(cls)) throw new ExportException($"{Path}: field '{component}' is '{cls}'; this exporter knows: {string.Join(", ", classes)}");
     }
+
+    private static string? Entry(JsonNode? node, string component, string path) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var text) => text,
+        _ => throw new ExportException($"{path}: field '{component}' must be [library, class] as two strings or null; found {node.ToJsonString()}"),
+    };
 }

@@ -87,6 +87,13 @@ public sealed class Sd3ExportErrorTests
     }
 
     [Test]
+    public void AComponentPairOfNumbersIsRefusedNamingTheComponent()
+    {
+        Edit("model_index.json", j => j["text_encoder_2"] = new JsonArray(1, 2)); // not [library, class] strings
+        Assert.That(ExportFails(), Does.Contain("model_index.json").And.Contain("field 'text_encoder_2' must be [library, class] as two strings or null"));
+    }
+
+    [Test]
     public void AListedSecondClipWithoutItsFolderIsRefused()
     {
         Directory.Delete(Path.Combine(Root, "text_encoder_2"), recursive: true);

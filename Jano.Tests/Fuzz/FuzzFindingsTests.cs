@@ -126,4 +126,15 @@ public sealed class FuzzFindingsTests
         var bytes = File.ReadAllBytes(Golden.GoldenFixtures.PathOf("../fuzz/t5-model-corrupt-normalizer.model"));
         Assert.That(Refusal("t5-model", bytes), Does.Contain("spiece.model: the SentencePiece model is damaged"));
     }
+
+    /// <summary>
+    /// Found by the AFL++ run of 2026-12-02 (config-t5): a number among "architectures" escaped as
+    /// InvalidOperationException from System.Text.Json; now the field is named.
+    /// </summary>
+    [Test]
+    public void AT5ConfigWithANumberAmongItsArchitecturesIsRefusedNamingTheField()
+    {
+        var text = Seed("config-t5", "t5_v11.json").Replace("\"T5EncoderModel\"", "1, \"T5EncoderModel\"");
+        Assert.That(Refusal("config-t5", text), Does.Contain("'architectures'").And.Contain("item 0 is 1"));
+    }
 }

@@ -137,11 +137,11 @@ public sealed record T5Config
     /// <summary>Encoder-only classes, or whole encoder-decoders whose decoder is then ignored; anything else is another model.</summary>
     private static bool Architectures(JsonObject root, ConfigReader reader)
     {
-        if (root["architectures"] is not JsonArray list) return false;
+        // Read through the reader so a non-string entry is refused naming the field (found by AFL++: a number here crashed).
+        if (root["architectures"] is not JsonArray || reader.OptionalStringArray("architectures") is not { } list) return false;
         var hasDecoder = false;
-        foreach (var node in list)
+        foreach (var name in list)
         {
-            var name = node?.GetValue<string>() ?? "";
             var known = new[] { "T5", "MT5", "UMT5" }.Any(p => name.StartsWith(p, StringComparison.Ordinal));
             if (known && name.EndsWith("EncoderModel", StringComparison.Ordinal)) continue;
             if (known && (name.EndsWith("ForConditionalGeneration", StringComparison.Ordinal) || name is "T5Model" or "MT5Model" or "UMT5Model"))
