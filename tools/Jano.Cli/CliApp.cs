@@ -12,6 +12,7 @@ public static class CliApp
         new GenerateCommand(),
         new EvalCommand(),
         new BenchCommand(),
+        new Calibrate.CalibrateCommand(), // temporary registration (#17) until the System.CommandLine conversion lands
     }.ToDictionary(c => c.Name);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -1,0 +1,29 @@
+using Jano.Runtime.Pipeline;
+
+namespace Jano.Runtime.Acceleration;
+
+/// <summary>
+/// The dense runs TeaCache's calibration records (`jano calibrate`): every prompt × seed at every step
+/// count asked for, dense (no method, no Jano), each step's model input and guided prediction through a
+/// <see cref="TeaCacheSampleRecorder"/>.
+/// </summary>
+public static class TeaCacheRecording
+{
+    /// <param name="onRun">Called after each generation with (runs done, runs in all), for progress.</param>
+    public static List<(double InputChange, double OutputChange)> Record(
+        TextToImagePipeline pipeline, IReadOnlyList<string> prompts, int seeds, IReadOnlyList<int> steps, double? guidance = null,
+        Action<int, int>? onRun = null)
+    {
+        var recorder = new TeaCacheSampleRecorder();
+        var total = prompts.Count * seeds * steps.Count;
+        var done = 0;
+        foreach (var stepCount in steps)
+            foreach (var prompt in prompts)
+                for (var seed = 0; seed < seeds; seed++)
+                {
+                    pipeline.Generate(new GenerationRequest { Prompt = prompt, Seed = seed, Steps = stepCount, Guidance = guidance, Recorder = recorder });
+                    onRun?.Invoke(++done, total);
+                }
+        return recorder.Samples;
+    }
+}
