@@ -9,7 +9,8 @@ namespace Jano.Runtime.Acceleration;
 public interface IStepRecorder
 {
     /// <param name="step">1-based.</param>
+    /// <param name="steps">The generation's step count.</param>
     /// <param name="modelInput">The latents as the transformer took them (after the scheduler's input scaling).</param>
     /// <param name="guidedPrediction">The step's prediction after guidance, in latent layout.</param>
-    void Record(int step, ReadOnlySpan<float> modelInput, ReadOnlySpan<float> guidedPrediction);
+    void Record(int step, int steps, ReadOnlySpan<float> modelInput, ReadOnlySpan<float> guidedPrediction);
 }

@@ -10,7 +10,7 @@ namespace Jano.Runtime.Acceleration;
 public static class TeaCacheRecording
 {
     /// <param name="onRun">Called after each generation with (runs done, runs in all), for progress.</param>
-    public static List<(double InputChange, double OutputChange)> Record(
+    public static TeaCacheSampleRecorder Record(
         TextToImagePipeline pipeline, IReadOnlyList<string> prompts, int seeds, IReadOnlyList<int> steps, double? guidance = null,
         Action<int, int>? onRun = null)
     {
@@ -24,6 +24,14 @@ public static class TeaCacheRecording
                     pipeline.Generate(new GenerationRequest { Prompt = prompt, Seed = seed, Steps = stepCount, Guidance = guidance, Recorder = recorder });
                     onRun?.Invoke(++done, total);
                 }
-        return recorder.Samples;
+        return recorder;
     }
+
+    /// <summary>
+    /// The samples a TeaCache gate can act on: every step but the last, which always computes (so its
+    /// change, the largest of a run as the prediction sharpens, would only pull the fit away from the
+    /// steps that are decided).
+    /// </summary>
+    public static List<(double InputChange, double OutputChange)> DecisionSamples(TeaCacheSampleRecorder recorder) =>
+        [.. recorder.Samples.Where((_, i) => recorder.StepsOf[i].Step < recorder.StepsOf[i].Steps)];
 }

@@ -14,7 +14,10 @@ public sealed class TeaCacheSampleRecorder : IStepRecorder
     /// <summary>Every (input change, output change) pair recorded so far, over all generations.</summary>
     public List<(double InputChange, double OutputChange)> Samples { get; } = [];
 
-    public void Record(int step, ReadOnlySpan<float> modelInput, ReadOnlySpan<float> guidedPrediction)
+    /// <summary>For each sample, the (1-based) step it ends at and the step count of its generation.</summary>
+    public List<(int Step, int Steps)> StepsOf { get; } = [];
+
+    public void Record(int step, int steps, ReadOnlySpan<float> modelInput, ReadOnlySpan<float> guidedPrediction)
     {
         if (step == 1)
         {
@@ -27,6 +30,7 @@ public sealed class TeaCacheSampleRecorder : IStepRecorder
             if (step != _lastStep + 1)
                 throw new InvalidOperationException($"step {step} recorded after step {_lastStep}: a recorder sees the steps of one generation in order");
             Samples.Add((TeaCacheGate.RelativeL1(modelInput, _previousInput), TeaCacheGate.RelativeL1(guidedPrediction, _previousOutput)));
+            StepsOf.Add((step, steps));
         }
         modelInput.CopyTo(_previousInput);
         guidedPrediction.CopyTo(_previousOutput);

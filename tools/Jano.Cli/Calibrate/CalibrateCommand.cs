@@ -9,7 +9,7 @@ namespace Jano.Cli.Calibrate;
 public sealed class CalibrateCommand : ICommand
 {
     public string Name => "calibrate";
-    public string Usage => "jano calibrate [--model DIR] [--prompts FILE] [--seeds N=2] [--steps N[,N...]] [--degree N=4] [--guidance X] [--threads N] [--provider auto|cpu|cuda] [--dry-run]";
+    public string Usage => "jano calibrate [--model DIR] [--prompts FILE] [--seeds N=2] [--steps N[,N...]] [--degree N=4] [--guidance X] [--threads N] [--provider auto|cpu|cuda] [--samples FILE.tsv] [--dry-run]";
     public IReadOnlySet<string> Switches => new HashSet<string> { "dry-run" };
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
@@ -24,6 +24,7 @@ public sealed class CalibrateCommand : ICommand
             Guidance = args.Double("guidance"),
             Threads = args.Int("threads") ?? 0,
             Provider = args.String("provider") ?? "cpu",
+            SamplesFile = args.String("samples"),
             DryRun = args.Switch("dry-run"),
         };
         args.EnsureAllUsed();

@@ -31,16 +31,19 @@ public static class CalibrateHandler
             {
                 var steps = settings.Steps.Count > 0 ? settings.Steps : [pipeline.Package.Manifest.Defaults.Steps];
                 var needed = settings.Degree + 1;
-                var samples = prompts.Count * settings.Seeds * steps.Sum(s => s - 1);
+                var samples = prompts.Count * settings.Seeds * steps.Sum(s => s - 2); // every step but the first and the last
                 if (samples < needed)
                 {
-                    stderr.WriteLine($"jano calibrate: {prompts.Count} prompts × {settings.Seeds} seeds × (steps − 1) give {samples} samples; a degree-{settings.Degree} fit needs at least {needed}: add seeds or steps");
+                    stderr.WriteLine($"jano calibrate: {prompts.Count} prompts × {settings.Seeds} seeds × (steps − 2) give {samples} samples; a degree-{settings.Degree} fit needs at least {needed}: add seeds or steps");
                     return 2;
                 }
                 stderr.WriteLine($"recording {prompts.Count} prompts × {settings.Seeds} seeds at {string.Join(", ", steps)} steps, dense");
-                var recorded = TeaCacheRecording.Record(pipeline, prompts, settings.Seeds, steps, settings.Guidance,
+                if (settings.SamplesFile is { } samplesFile) OutputPath.EnsureFolderWritable(Path.GetDirectoryName(Path.GetFullPath(samplesFile))!, samplesFile, "the samples");
+                var recorder = TeaCacheRecording.Record(pipeline, prompts, settings.Seeds, steps, settings.Guidance,
                     (done, total) => stderr.Write($"\r{done}/{total} runs"));
                 stderr.WriteLine();
+                var recorded = TeaCacheRecording.DecisionSamples(recorder);
+                if (settings.SamplesFile is { } path) CalibrationSamplesTsv.Write(path, recorder);
                 var coefficients = TeaCacheCalibration.Fit(recorded, settings.Degree);
                 calibration = new TeaCacheCalibrationData
                 {
