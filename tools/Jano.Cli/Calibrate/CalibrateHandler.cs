@@ -1,5 +1,6 @@
 using System.Globalization;
 using Jano.Cli.Bench;
+using Jano.Cli.CommandLine;
 using Jano.Core.Packages;
 using Jano.Runtime;
 using Jano.Runtime.Acceleration;
@@ -24,11 +25,13 @@ public static class CalibrateHandler
         }
         try
         {
-            var prompts = settings.PromptsFile is null ? BenchPrompts.Default : BenchPrompts.FromFile(settings.PromptsFile);
+            var promptLines = settings.PromptsFile is null ? BenchPrompts.Default.Select(p => new BenchPrompts.Line(0, p)).ToList() : BenchPrompts.FromFile(settings.PromptsFile);
+            var prompts = promptLines.Select(p => p.Text).ToList();
             var folder = settings.Package ?? DefaultModel.Locate();
             TeaCacheCalibrationData calibration;
             using (var pipeline = TextToImagePipeline.Open(folder, new RuntimeOptions { Threads = settings.Threads, Provider = settings.Provider }))
             {
+                BenchPrompts.CheckAll(pipeline, promptLines, settings.PromptsFile); // every line before the first run
                 var steps = settings.Steps.Count > 0 ? settings.Steps : [pipeline.Package.Manifest.Defaults.Steps];
                 var needed = settings.Degree + 1;
                 var samples = prompts.Count * settings.Seeds * steps.Sum(s => s - 2); // every step but the first and the last
@@ -39,9 +42,8 @@ public static class CalibrateHandler
                 }
                 stderr.WriteLine($"recording {prompts.Count} prompts × {settings.Seeds} seeds at {string.Join(", ", steps)} steps, dense");
                 if (settings.SamplesFile is { } samplesFile) OutputPath.EnsureFolderWritable(Path.GetDirectoryName(Path.GetFullPath(samplesFile))!, samplesFile, "the samples");
-                var recorder = TeaCacheRecording.Record(pipeline, prompts, settings.Seeds, steps, settings.Guidance,
-                    (done, total) => stderr.Write($"\r{done}/{total} runs"));
-                stderr.WriteLine();
+                var progress = CliProgress.For(stderr, "calibrate", "runs");
+                var recorder = TeaCacheRecording.Record(pipeline, prompts, settings.Seeds, steps, settings.Guidance, (done, total) => progress.Report(done, total));
                 var recorded = TeaCacheRecording.DecisionSamples(recorder);
                 if (settings.SamplesFile is { } path) CalibrationSamplesTsv.Write(path, recorder);
                 var coefficients = TeaCacheCalibration.Fit(recorded, settings.Degree);
@@ -62,6 +64,11 @@ public static class CalibrateHandler
             ManifestEditor.SetTeaCache(folder, calibration);
             stdout.WriteLine($"wrote acceleration.teaCache into {Path.Combine(folder, ModelManifest.FileName)}");
             return 0;
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"jano calibrate: {e.Message}");
+            return 2;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
