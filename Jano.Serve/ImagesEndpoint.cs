@@ -24,9 +24,8 @@ internal sealed class ImagesEndpoint(ModelRegistry registry, ILogger<ImagesEndpo
             if (!registry.Ready && registry.LoadError is null)
                 throw new ApiError(503, "the models are still loading; retry shortly (GET /readyz says when they are ready)", type: ApiError.Unavailable);
             var body = await ReadBody(context);
-            var request = ImagesRequest.Parse(body, registry);
+            var request = ImagesRequest.Parse(body, registry, ref modelName);
             var model = request.Model;
-            modelName = model.Name;
             if (!model.TryAdmit())
             {
                 var retry = model.RetryAfterSeconds;

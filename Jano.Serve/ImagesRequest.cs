@@ -13,8 +13,9 @@ namespace Jano.Serve;
 /// </summary>
 internal sealed record ImagesRequest(ServedModel Model, IReadOnlyList<GenerationRequest> Images)
 {
+    /// <param name="modelName">Set to the model's name as soon as it is known, so a refusal is counted against it.</param>
     /// <exception cref="ApiError">400 naming the field, or 503 while the model is loading.</exception>
-    public static ImagesRequest Parse(ReadOnlySpan<byte> body, ModelRegistry registry)
+    public static ImagesRequest Parse(ReadOnlySpan<byte> body, ModelRegistry registry, ref string modelName)
     {
         if (body.IsEmpty) throw new ApiError(400, "the request body is empty: send a JSON object with at least \"prompt\"");
         JsonDocument document;
@@ -30,18 +31,19 @@ internal sealed record ImagesRequest(ServedModel Model, IReadOnlyList<Generation
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ApiError(400, $"the request body must be a JSON object, got {root.ValueKind.ToString().ToLowerInvariant()}");
-            return Parse(root, registry);
+            return Parse(root, registry, ref modelName);
         }
     }
 
-    private static ImagesRequest Parse(JsonElement root, ModelRegistry registry)
+    private static ImagesRequest Parse(JsonElement root, ModelRegistry registry, ref string modelName)
     {
+        var asked = String(root, "model");
+        var model = asked is null ? registry.Default
+            : registry.Find(asked) ?? throw ApiError.Field("model", $"model '{asked}' is not served here; models: {string.Join(", ", registry.Models.Select(m => m.Name))}");
+        modelName = model.Name;
+        if (!model.Loaded) throw new ApiError(503, $"model {model.Name} is still loading; retry shortly (GET /readyz says when it is ready)", type: ApiError.Unavailable);
         var prompt = String(root, "prompt") ?? throw ApiError.Field("prompt", "prompt is required: a description of the image");
         if (string.IsNullOrWhiteSpace(prompt)) throw ApiError.Field("prompt", "prompt is empty: give a description of the image");
-        var modelName = String(root, "model");
-        var model = modelName is null ? registry.Default
-            : registry.Find(modelName) ?? throw ApiError.Field("model", $"model '{modelName}' is not served here; models: {string.Join(", ", registry.Models.Select(m => m.Name))}");
-        if (!model.Loaded) throw new ApiError(503, $"model {model.Name} is still loading; retry shortly (GET /readyz says when it is ready)", type: ApiError.Unavailable);
         var options = model.Options;
         var n = (int)(Integer(root, "n", 1, options.MaxImages) ?? 1);
         var format = String(root, "response_format");
