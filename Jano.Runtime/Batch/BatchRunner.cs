@@ -116,6 +116,7 @@ public sealed class BatchRunner : IDisposable
         if (File.Exists(output)) throw new IOException($"--out {output}: is a file; give a folder for the batch's images");
         var ids = items.Select(i => i.Item.Id).ToList();
         BatchState.StartOrResume(output, BatchState.HashOf(_settings.ManifestPath), _settings.Shard, ids);
+        LeftoverTemporaries.Remove(output);
         using var index = AppendOnlyJsonl<BatchIndexEntry>.Open(Path.Combine(output, BatchFiles.Index));
         using var errors = AppendOnlyJsonl<BatchErrorEntry>.Open(Path.Combine(output, BatchFiles.Errors));
         var done = index.Existing.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
@@ -136,7 +137,7 @@ public sealed class BatchRunner : IDisposable
                 index.Append(entry);
                 generated++;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NonFiniteLatentsException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or NonFiniteLatentsException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
             {
                 failed++;
                 // A rerun retries a failed item; its error is recorded once (the same failure, the same line), so the folder stays the same bytes.
