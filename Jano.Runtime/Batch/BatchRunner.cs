@@ -104,7 +104,10 @@ public sealed class BatchRunner : IDisposable
     {
         if (_pipelines.TryGetValue(folder, out var p)) return p;
         p = TextToImagePipeline.Open(folder, _settings.Runtime);
-        if (p.ThreadsNote is { } note && !Notes.Contains("note: " + note)) Notes.Add("note: " + note);
+        void Note(string? text) { if (text is not null && !Notes.Contains("note: " + text)) Notes.Add("note: " + text); }
+        Note(p.ThreadsNote);
+        if (p.Sessions.FallbackReason is { } why) Note($"using the CPU provider; CUDA is not available ({why})");
+        if (p.BuffersFallbackReason is { } reason) Note($"the step loop's buffers stay in host memory; GPU buffers are not available ({reason})");
         _pipelines[folder] = p;
         return p;
     }
