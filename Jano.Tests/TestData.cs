@@ -3,6 +3,17 @@ namespace Jano.Tests;
 /// <summary>Deterministic random inputs and comparison helpers shared by tests.</summary>
 public static class TestData
 {
+    /// <summary>The clone's root (the folder holding Jano.slnx), found upward from the test assembly.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Jano.slnx"))) return dir.FullName;
+            throw new DirectoryNotFoundException($"Jano.slnx not found above {AppContext.BaseDirectory}");
+        }
+    }
+
     public static float[] Normal(int count, int seed, double std = 1.0)
     {
         var r = new Random(seed);

@@ -11,6 +11,8 @@ public sealed record GenerationSidecar
     public required IReadOnlyList<long> Seeds { get; init; }
     public required int Steps { get; init; }
     public required double Guidance { get; init; }
+    /// <summary>FLUX's true CFG scale when it ran with two branches (above 1); null otherwise.</summary>
+    public double? TrueCfg { get; init; }
     public required string Sampler { get; init; }
     public required string Method { get; init; }
     /// <summary>The accelerator's resolved parameters (<see cref="Pipeline.AccelerationReport.Parameters"/>), defaults included; null for dense/Jano runs without a method.</summary>

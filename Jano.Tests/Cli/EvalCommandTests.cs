@@ -48,7 +48,7 @@ public sealed class EvalCommandTests
         Assert.That(r.Err, Does.StartWith("jano eval: ").And.Contain(FashionMnist.InstallHint));
     }
 
-    [TestCase("--seeds", "0", "seeds per class")]
+    [TestCase("--seeds", "0", "--seeds must be a whole number from 1 to 10000")]
     [TestCase("--k", "-1", "k must be")]
     [TestCase("--out", "report.txt", ".md")]
     public void BadOptionsAreUsageErrors(string flag, string value, string fragment)

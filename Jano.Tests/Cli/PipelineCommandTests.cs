@@ -183,7 +183,7 @@ public sealed class PipelineCommandTests
         InitFails(["--pipeline", "pixart-sigma", "--transformer-config", Config("pixart", "{}")], "--transformer-config", "--pipeline sd3");
 
         var root = RandomPipeline("sd3", "bad-t5-root");
-        foreach (var (length, fragment) in new[] { ("0", "between 1 and 512"), ("513", "between 1 and 512") })
+        foreach (var (length, fragment) in new[] { ("0", "from 1 to 512"), ("513", "from 1 to 512") })
         {
             var package = Out($"bad-t5-{length}");
             AssertOneLineError(CliRunner.Run("export", "--pipeline", root, "--out", package, "--max-sequence-length", length), "--max-sequence-length", fragment);

@@ -1,5 +1,7 @@
 using Jano.Core.Acceleration;
+using System.CommandLine;
 using System.Globalization;
+using Jano.Cli.CommandLine;
 using Jano.Cli.Bench;
 using Jano.Runtime;
 using Jano.Core.Packages;
@@ -13,46 +15,78 @@ namespace Jano.Cli;
 /// interleaved after warm-up (docs/BENCHMARKS.md). Prints the method table and writes
 /// bench.md, bench.json and bench.png into --out.
 /// </summary>
-public sealed class BenchCommand : ICommand
+public static class BenchCommand
 {
     public const string ReportName = "bench.md";
     public const string JsonName = "bench.json";
     public const string PlotName = "bench.png";
 
-    public string Name => "bench";
-    public string Usage => "jano bench [--package DIR] [--prompts-file FILE] [--seeds N=2] [--steps N] [--guidance X] [--warmup-runs N=1] [--repeats N=3] [--threads N] [--attention ort|kernel] [--provider auto|cpu|cuda] [--forced-active X [--forced-medium Y]] [--out DIR=bench-results] [--summary FILE.tsv] [Jano flags as for generate: --jano-preset NAME, --warmup N, ...]";
-    public IReadOnlySet<string> Switches => JanoFlags.SwitchNames;
-
-    public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var package = args.String("package");
-        if (args.String("model") is { } model)
-            package = package is null ? model : throw new UsageException("give the package once: --package or --model, not both");
-        var promptsFile = args.String("prompts-file");
-        var seeds = args.Int("seeds") ?? 2;
-        var steps = args.Int("steps");
-        var guidance = args.Double("guidance");
-        var warmupRuns = args.Int("warmup-runs") ?? 1;
-        var repeats = args.Int("repeats") ?? 3;
-        var threads = args.Int("threads") ?? 0;
-        var attention = args.String("attention") ?? new RuntimeOptions().Attention;
-        var provider = args.String("provider") ?? "cpu";
-        var forcedActive = args.Double("forced-active");
-        var forcedMedium = args.Double("forced-medium");
-        var output = args.String("out") ?? "bench-results";
-        var summary = args.String("summary");
-        if (args.Switch("dense")) throw new UsageException("jano bench always runs dense and Jano; drop --dense");
-        var janoFlags = JanoFlags.Read(args);
-        args.EnsureAllUsed();
+        var model = ModelOption.Create("--model", "--package");
+        var promptsFile = CliOptions.Text("--prompts-file", "Prompts, one per line ('#' comments; default: the 10 Fashion-MNIST class prompts)", "FILE", OptionGroups.Input);
+        var seeds = CliOptions.Int("--seeds", "Seeds per prompt", 2, 1, 1000, OptionGroups.Benchmark);
+        var warmupRuns = CliOptions.Int("--warmup-runs", "Untimed runs of each method before timing", 1, 0, 1000, OptionGroups.Benchmark);
+        var repeats = CliOptions.Int("--repeats", "Timed runs of each image per method, interleaved (the median is reported)", 3, 1, 1000, OptionGroups.Benchmark);
+        var forcedActive = CliOptions.OptionalDouble("--forced-active", "Replace Jano's analysis by a fixed mask with this fraction of active tokens (scaling studies)", 0, 1, OptionGroups.Benchmark);
+        var forcedMedium = CliOptions.OptionalDouble("--forced-medium", "With --forced-active: the fraction of medium tokens", 0, 1, OptionGroups.Benchmark);
+        var steps = CliOptions.OptionalInt("--steps", "Denoising steps (default: the package's)", 1, 10_000, OptionGroups.Generation);
+        var guidance = CliOptions.OptionalDouble("--guidance", "Guidance scale (default: the package's)", 0, 1000, OptionGroups.Generation);
+        var jano = new JanoFlags();
+        var runtime = new RuntimeFlags(defaultProvider: "cpu");
+        var output = CliOptions.Text("--out", $"Folder for {ReportName}, {JsonName} and {PlotName}", "DIR", OptionGroups.Output, "bench-results");
+        var summary = CliOptions.Text("--summary", "Also append one row per method to this TSV file", "FILE.tsv", OptionGroups.Output);
+        var command = new Command("bench", "Dense against Jano on one package over prompts × seeds, in one process, runs interleaved: time, speed-up, ideal speed-up, PSNR/SSIM")
+        {
+            model, promptsFile, seeds, warmupRuns, repeats, forcedActive, forcedMedium, steps, guidance,
+        };
+        jano.AddTo(command, withDense: false);
+        runtime.AddTo(command);
+        command.Options.Add(output);
+        command.Options.Add(summary);
+        CliAction.Set(command, (parse, stdout, stderr) => Run(new Settings
+        {
+            Package = parse.GetValue(model),
+            PromptsFile = parse.GetValue(promptsFile),
+            Seeds = parse.GetValue(seeds),
+            WarmupRuns = parse.GetValue(warmupRuns),
+            Repeats = parse.GetValue(repeats),
+            ForcedActive = parse.GetValue(forcedActive),
+            ForcedMedium = parse.GetValue(forcedMedium),
+            Steps = parse.GetValue(steps),
+            Guidance = parse.GetValue(guidance),
+            Jano = jano.Read(parse),
+            Runtime = runtime.Read(parse),
+            Output = parse.GetValue(output)!,
+            Summary = parse.GetValue(summary),
+        }, stdout, stderr));
+        return command;
+    }
 
-        if (seeds is < 1 or > 1000) throw new UsageException($"--seeds must be between 1 and 1000, got {seeds}");
-        if (repeats is < 1 or > 1000) throw new UsageException($"--repeats must be between 1 and 1000, got {repeats}");
-        if (warmupRuns is < 0 or > 1000) throw new UsageException($"--warmup-runs must be between 0 and 1000, got {warmupRuns}");
-        if (threads < 0) throw new UsageException("--threads must be ≥ 0");
-        if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
-        ProviderOption.Validate(provider);
+    public sealed record Settings
+    {
+        public string? Package { get; init; }
+        public string? PromptsFile { get; init; }
+        public int Seeds { get; init; } = 2;
+        public int WarmupRuns { get; init; } = 1;
+        public int Repeats { get; init; } = 3;
+        public double? ForcedActive { get; init; }
+        public double? ForcedMedium { get; init; }
+        public int? Steps { get; init; }
+        public double? Guidance { get; init; }
+        public required JanoFlags.Values Jano { get; init; }
+        public required RuntimeFlags.Values Runtime { get; init; }
+        public string Output { get; init; } = "bench-results";
+        public string? Summary { get; init; }
+    }
+
+    public static int Run(Settings s, TextWriter stdout, TextWriter stderr)
+    {
+        var (package, promptsFile, seeds, steps, guidance, warmupRuns, repeats) = (s.Package, s.PromptsFile, s.Seeds, s.Steps, s.Guidance, s.WarmupRuns, s.Repeats);
+        var (threads, attention, provider, forcedActive, forcedMedium, output, summary, janoFlags) = (s.Runtime.Threads, s.Runtime.Attention, s.Runtime.Provider, s.ForcedActive, s.ForcedMedium, s.Output, s.Summary, s.Jano);
         var forced = Forced(forcedActive, forcedMedium);
-        var prompts = promptsFile is null ? BenchPrompts.Default : BenchPrompts.FromFile(promptsFile);
+        var promptLines = promptsFile is null ? BenchPrompts.Default.Select(p => new BenchPrompts.Line(0, p)).ToList() : BenchPrompts.FromFile(promptsFile);
+        var prompts = promptLines.Select(p => p.Text).ToList();
         new GenerationRequest { Prompt = prompts[0], Steps = steps, Guidance = guidance }.Validate(); // fail before loading anything
         PrepareOutput(output);
         if (summary is not null) // before the benchmark runs, not after
@@ -63,6 +97,8 @@ public sealed class BenchCommand : ICommand
 
         using var pipeline = TextToImagePipeline.Open(package ?? DefaultModel.Locate(), new RuntimeOptions { Threads = threads, Attention = attention, Provider = provider });
         ProviderOption.NoteFallback(pipeline, stderr);
+        if (pipeline.ThreadsNote is { } threadsNote) stderr.WriteLine($"note: {threadsNote}");
+        BenchPrompts.CheckAll(pipeline, promptLines, promptsFile); // every line before the first image runs
         var manifest = pipeline.Package.Manifest;
         var jano = janoFlags.Resolve(manifest) ?? ReferencePreset(manifest);
         jano.Validate(steps ?? manifest.Defaults.Steps, manifest.Geometry.Height, manifest.Geometry.Width);

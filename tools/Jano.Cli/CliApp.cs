@@ -1,61 +1,69 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Jano.Cli.CommandLine;
+
 namespace Jano.Cli;
 
-/// <summary>Dispatches `jano COMMAND ...`; every failure is one clear line on stderr and a non-zero exit.</summary>
+/// <summary>
+/// `jano COMMAND ...` on System.CommandLine: the command tree, grouped help (`--help`/`-h` on every command),
+/// `--version`, shell completion through the [suggest] directive. Every failure is one clear line on stderr
+/// ("jano COMMAND: ...") and a non-zero exit: 2 for a bad command line, 1 for a failure while working.
+/// </summary>
 public static class CliApp
 {
-    private static readonly IReadOnlyDictionary<string, ICommand> Commands = new ICommand[]
+    public const string ToolName = "jano";
+
+    /// <summary>The whole command tree; built per run (options carry no state between runs, but tests run in parallel).</summary>
+    public static RootCommand Build()
     {
-        new ExportCommand(),
-        new InitRandomCommand(),
-        new InfoCommand(),
-        new VerifyCommand(),
-        new GenerateCommand(),
-        new EvalCommand(),
-        new BenchCommand(),
-    }.ToDictionary(c => c.Name);
+        var root = new RootCommand("Jano.NET: diffusion-transformer text-to-image generation on ONNX Runtime, accelerated by Jano.")
+        {
+            GenerateCommand.Create(),
+            InfoCommand.Create(),
+            VerifyCommand.Create(),
+            ExportCommand.Create(),
+            InitRandomCommand.Create(),
+            EvalCommand.Create(),
+            BenchCommand.Create(),
+            CompletionCommand.Create(),
+            HelpMarkdownCommand.Create(),
+        };
+        // Without this, the root's usage line would name the test host or `dotnet` rather than the tool.
+        root.HelpName = ToolName;
+        GroupedHelp.Install(root);
+        VersionAction.Install(root);
+        return root;
+    }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var root = Build();
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        if (parse.Action is ParseErrorAction && parse.Errors.Count > 0)
         {
-            stdout.WriteLine("usage: jano COMMAND [options]");
-            foreach (var c in Commands.Values) stdout.WriteLine($"  {c.Usage}");
-            return args.Length == 0 ? 2 : 0;
-        }
-        if (!Commands.TryGetValue(args[0], out var command))
-        {
-            stderr.WriteLine($"jano: unknown command '{args[0]}' (commands: {string.Join(", ", Commands.Keys)})");
+            var command = parse.CommandResult.Command;
+            var name = DisplayName(command);
+            if (command is RootCommand && args.Length == 0)
+            {
+                stderr.WriteLine($"{ToolName}: give a command (commands: {string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}; see {ToolName} --help)");
+                return 2;
+            }
+            // An option's own complaint (a missing or wrong value) explains the stray words after it; report it first.
+            var error = parse.Errors.FirstOrDefault(e => e.SymbolResult is System.CommandLine.Parsing.OptionResult or System.CommandLine.Parsing.ArgumentResult) ?? parse.Errors[0];
+            stderr.WriteLine($"{name}: {Jano.Core.OneLine.Of(error.Message)} (see {name} --help)");
             return 2;
         }
-        // `jano COMMAND --help` / `-h` anywhere after the command: its usage, nothing run (a prompt of "-h" is not a request).
-        if (args.Skip(1).Any(a => a is "-h" or "--help"))
-        {
-            stdout.WriteLine($"usage: {command.Usage}");
-            return 0;
-        }
-        try
-        {
-            var parsed = new CliArguments(args.Skip(1), command.Switches);
-            return command.Run(parsed, stdout, stderr);
-        }
-        catch (UsageException e)
-        {
-            stderr.WriteLine($"jano {command.Name}: {e.Message}");
-            stderr.WriteLine($"usage: {command.Usage}");
-            return 2;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
-        {
-            stderr.WriteLine($"jano {command.Name}: {e.Message}");
-            return 1;
-        }
+        return parse.Invoke(config);
     }
-}
 
-public interface ICommand
-{
-    string Name { get; }
-    string Usage { get; }
-    IReadOnlySet<string> Switches => new HashSet<string>();
-    int Run(CliArguments args, TextWriter stdout, TextWriter stderr);
+    /// <summary>"jano generate" for a command, "jano" for the root, whatever the executable is called.</summary>
+    public static string DisplayName(Command command) =>
+        command is RootCommand ? ToolName : string.Join(" ", new[] { ToolName }.Concat(Path(command)));
+
+    private static IEnumerable<string> Path(Command command)
+    {
+        var parent = command.Parents.OfType<Command>().FirstOrDefault(p => p is not RootCommand);
+        return (parent is null ? [] : Path(parent)).Append(command.Name);
+    }
 }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using Jano.Cli.CommandLine;
 using Jano.Runtime;
 using Jano.Eval;
 using Jano.Runtime.Imaging;
@@ -13,30 +15,62 @@ namespace Jano.Cli;
 /// (one row per class, one column per seed) next to each other: report.md, report.json, report.png.
 /// Generation is dense unless --jano or a Jano option is given.
 /// </summary>
-public sealed class EvalCommand : ICommand
+public static class EvalCommand
 {
-    public string Name => "eval";
-    public string Usage => "jano eval [--model DIR] [--seeds K=20] [--seed FIRST=0] [--steps N] [--guidance X] [--k N=5] [--pca N=32] [--data DIR] [--out report.md] [--threads N] [--dense (default) | --jano] [--jano-preset NAME] [Jano parameter flags as for generate]";
-    public IReadOnlySet<string> Switches => JanoFlags.SwitchNames;
-
-    public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var model = args.String("model");
-        var options = new EvaluationOptions
+        var model = ModelOption.Create();
+        var seeds = CliOptions.Int("--seeds", "Images per class (10 classes)", 20, 1, 10_000, OptionGroups.Evaluation);
+        var firstSeed = CliOptions.Int("--seed", "The first seed; class c, image i uses seed FIRST + i", 0, 0, int.MaxValue - 10_000, OptionGroups.Evaluation);
+        var k = CliOptions.Int("--k", "Neighbours of the kNN classifier", NearestNeighbourClassifier.DefaultK, 1, 1000, OptionGroups.Evaluation);
+        var pca = CliOptions.Int("--pca", "PCA components of the features", PcaFeatures.DefaultComponents, 1, FashionMnist.ImageSize * FashionMnist.ImageSize, OptionGroups.Evaluation);
+        var data = CliOptions.Text("--data", "The Fashion-MNIST folder (Debian: apt-get install dataset-fashion-mnist)", "DIR", OptionGroups.Input, FashionMnist.DefaultFolder);
+        var steps = CliOptions.OptionalInt("--steps", "Denoising steps (default: the package's)", 1, 10_000, OptionGroups.Generation);
+        var guidance = CliOptions.OptionalDouble("--guidance", "Guidance scale (default: the package's)", 0, 1000, OptionGroups.Generation);
+        var jano = new JanoFlags();
+        var threads = new RuntimeFlags("auto").Threads;
+        var output = CliOptions.Text("--out", "The report to write (.md; .json and .png beside it)", "FILE.md", OptionGroups.Output, "eval.md");
+        var command = new Command("eval", "Quality of a Fashion-MNIST model: kNN accuracy of generated images per class and the Fréchet distance (dense unless --jano)")
         {
-            SeedsPerClass = args.Int("seeds") ?? 20,
-            FirstSeed = args.Int("seed") ?? 0,
-            K = args.Int("k") ?? NearestNeighbourClassifier.DefaultK,
-            PcaComponents = args.Int("pca") ?? PcaFeatures.DefaultComponents,
-            Threads = args.Int("threads") ?? 0,
+            model, seeds, firstSeed, k, pca, data, steps, guidance,
         };
-        var steps = args.Int("steps");
-        var guidance = args.Double("guidance");
-        var dataFolder = args.String("data") ?? FashionMnist.DefaultFolder;
-        var output = args.String("out") ?? "eval.md";
-        var janoFlags = JanoFlags.Read(args);
-        args.EnsureAllUsed();
+        jano.AddTo(command);
+        command.Options.Add(threads);
+        command.Options.Add(output);
+        CliAction.Set(command, (parse, stdout, stderr) => Run(new Settings
+        {
+            Model = parse.GetValue(model),
+            Options = new EvaluationOptions
+            {
+                SeedsPerClass = parse.GetValue(seeds),
+                FirstSeed = parse.GetValue(firstSeed),
+                K = parse.GetValue(k),
+                PcaComponents = parse.GetValue(pca),
+                Threads = parse.GetValue(threads),
+            },
+            Steps = parse.GetValue(steps),
+            Guidance = parse.GetValue(guidance),
+            DataFolder = parse.GetValue(data)!,
+            Output = parse.GetValue(output)!,
+            Jano = jano.Read(parse),
+        }, stdout, stderr));
+        return command;
+    }
 
+    public sealed record Settings
+    {
+        public string? Model { get; init; }
+        public required EvaluationOptions Options { get; init; }
+        public int? Steps { get; init; }
+        public double? Guidance { get; init; }
+        public required string DataFolder { get; init; }
+        public required string Output { get; init; }
+        public required JanoFlags.Values Jano { get; init; }
+    }
+
+    public static int Run(Settings s, TextWriter stdout, TextWriter stderr)
+    {
+        var (model, options, steps, guidance, dataFolder, output, janoFlags) = (s.Model, s.Options, s.Steps, s.Guidance, s.DataFolder, s.Output, s.Jano);
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         var template = new GenerationRequest { Prompt = FashionMnist.Prompts[0], Steps = steps, Guidance = guidance };
@@ -56,7 +90,7 @@ public sealed class EvalCommand : ICommand
         var jano = janoFlags.Explicit ? janoFlags.Resolve(manifest) : null;
         jano?.Validate(steps ?? manifest.Defaults.Steps, manifest.Geometry.Height, manifest.Geometry.Width);
 
-        var progress = new StageProgress(stderr, !Console.IsErrorRedirected);
+        var progress = new StageProgress(stderr);
         var report = new ModelEvaluator(data, options).Evaluate(pipeline, template with { Jano = jano }, progress.Report);
 
         var markdown = EvaluationMarkdown.Render(report);
@@ -68,20 +102,16 @@ public sealed class EvalCommand : ICommand
         return 0;
     }
 
-    /// <summary>Stage progress on stderr: redrawn in place on a terminal, one line per finished stage otherwise.</summary>
-    private sealed class StageProgress(TextWriter stderr, bool interactive)
+    /// <summary>Each stage of the evaluation as its own progress (bar with ETA on a terminal, plain lines when redirected).</summary>
+    private sealed class StageProgress(TextWriter stderr)
     {
+        private CliProgress? _current;
+        private string? _stage;
+
         public void Report(EvaluationProgress p)
         {
-            if (interactive)
-            {
-                stderr.Write($"\r{p.Stage} {p.Done}/{p.Total}   ");
-                if (p.Done == p.Total) stderr.WriteLine();
-            }
-            else if (p.Done == p.Total)
-            {
-                stderr.WriteLine($"{p.Stage}: done");
-            }
+            if (p.Stage != _stage) (_stage, _current) = (p.Stage, CliProgress.For(stderr, p.Stage, "items"));
+            _current!.Report(p.Done, p.Total);
         }
     }
 }

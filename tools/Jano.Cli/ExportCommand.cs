@@ -1,44 +1,67 @@
+using System.CommandLine;
+using Jano.Cli.CommandLine;
 using Jano.Export;
 using Jano.Export.Pipelines;
 using Jano.Export.PixArt;
 
 namespace Jano.Cli;
 
-public sealed class ExportCommand : ICommand
+/// <summary>`jano export`: a diffusers pipeline folder or a transformer checkpoint → a model package (docs/PACKAGE.md).</summary>
+public static class ExportCommand
 {
-    public string Name => "export";
-    public string Usage => "jano export (--checkpoint DIR | --pipeline DIR) --out DIR [--sampler flow-euler|ddim] [--shift X] [--name NAME] [--steps N] [--guidance X] [--true-cfg X] [--dtype fp32|fp16] [--jano-preset NAME] [--size HxW] [--text-tokens N] [--max-sequence-length N] [--no-whole-graph]";
-    public IReadOnlySet<string> Switches => new HashSet<string> { "no-whole-graph" };
-
-    public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var checkpoint = args.String("checkpoint");
-        var pipeline = args.String("pipeline");
-        if ((checkpoint is null) == (pipeline is null))
-            throw new UsageException("export needs one of --checkpoint DIR (a transformer, packaged with the built-in MiniLM encoder) or --pipeline DIR (a diffusers PixArt or StableDiffusion3 pipeline folder with model_index.json)");
-        var output = args.RequiredString("out");
-        var options = new ExportOptions
+        var checkpoint = CliOptions.Text("--checkpoint", "A transformer checkpoint folder (config.json + safetensors), packaged with the built-in MiniLM encoder", "DIR", OptionGroups.Input);
+        var pipeline = CliOptions.Text("--pipeline", "A diffusers pipeline folder with model_index.json (PixArt-α/Σ, StableDiffusion3, FLUX)", "DIR", OptionGroups.Input);
+        var output = CliOptions.Text("--out", "The package folder to write (replaced as a whole, never half-written)", "DIR", OptionGroups.Output);
+        output.Required = true;
+        var sampler = CliOptions.Choice("--sampler", "Sampler for a checkpoint without a scheduler config", "", ["flow-euler", "ddim"], OptionGroups.Export);
+        sampler.DefaultValueFactory = null;
+        var shift = CliOptions.OptionalDouble("--shift", "Flow-matching timestep shift of --sampler flow-euler", 0, 1000, OptionGroups.Export, minExclusive: true);
+        var name = CliOptions.Text("--name", "The package's name (default: from the source)", "NAME", OptionGroups.Export);
+        var steps = CliOptions.OptionalInt("--steps", "The package's default step count", 1, 10_000, OptionGroups.Export);
+        var guidance = CliOptions.OptionalDouble("--guidance", "The package's default guidance scale", 0, 1000, OptionGroups.Export);
+        var trueCfg = CliOptions.OptionalDouble("--true-cfg", "A FLUX package's default true CFG scale (1: one branch)", 1, 1000, OptionGroups.Export);
+        var dtype = CliOptions.Choice("--dtype", "Weight type of the graphs", "fp32", ["fp32", "fp16"], OptionGroups.Export);
+        var preset = CliOptions.Text("--jano-preset", "The package's default Jano preset (generate uses it unless --dense)", "NAME", OptionGroups.Export);
+        var size = CliOptions.Size("--size", "Latent size the package is built for, rows x columns of latent pixels", "HxW", OptionGroups.Export);
+        var textTokens = CliOptions.OptionalInt("--text-tokens", "Caption rows of an SD3 or FLUX package without text encoders (default 333 for SD3)", 1, 4096, OptionGroups.Export);
+        var maxSequence = CliOptions.OptionalInt("--max-sequence-length", "T5 tokens of an SD3 or FLUX pipeline with T5 (SD3 default 256, FLUX.1-dev 512, schnell 256)", 1, 512, OptionGroups.Export);
+        var noWholeGraph = CliOptions.Switch("--no-whole-graph", "Skip the whole-model graph used as a second opinion (faster for large models)", OptionGroups.Export);
+        var allowNonFinite = CliOptions.Switch("--allow-nonfinite", "Export weights that hold NaN or ±Inf instead of refusing them", OptionGroups.Export);
+
+        var command = new Command("export", "Export a diffusers pipeline or a transformer checkpoint as a model package")
         {
-            Sampler = args.String("sampler"),
-            Shift = args.Double("shift"),
-            Name = args.String("name"),
-            DefaultSteps = args.Int("steps"),
-            DefaultGuidance = args.Double("guidance"),
-            DefaultTrueCfg = args.Double("true-cfg"),
-            DefaultJanoPreset = args.String("jano-preset"),
-            DType = args.String("dtype") switch
-            {
-                null or "fp32" or "float32" => "float32",
-                "fp16" or "float16" => "float16",
-                var other => throw new UsageException($"--dtype: '{other}' is not fp32 or fp16"),
-            },
-            TextTokens = args.Int("text-tokens"),
-            MaxSequenceLength = args.Int("max-sequence-length"),
-            Size = args.String("size") is { } size ? SizeOption.Parse("--size", size, widthFirst: false) : null,
-            WholeGraph = !args.Switch("no-whole-graph"),
-            Log = stdout.WriteLine,
+            checkpoint, pipeline, output, sampler, shift, name, steps, guidance, trueCfg, dtype, preset, size, textTokens, maxSequence, noWholeGraph, allowNonFinite,
         };
-        args.EnsureAllUsed();
+        CliAction.Set(command, (parse, stdout, _) =>
+        {
+            var options = new ExportOptions
+            {
+                Sampler = parse.GetValue(sampler) is { Length: > 0 } s ? s : null,
+                Shift = parse.GetValue(shift),
+                Name = parse.GetValue(name),
+                DefaultSteps = parse.GetValue(steps),
+                DefaultGuidance = parse.GetValue(guidance),
+                DefaultTrueCfg = parse.GetValue(trueCfg),
+                DefaultJanoPreset = parse.GetValue(preset),
+                DType = parse.GetValue(dtype) == "fp16" ? "float16" : "float32",
+                TextTokens = parse.GetValue(textTokens),
+                MaxSequenceLength = parse.GetValue(maxSequence),
+                Size = parse.GetValue(size),
+                WholeGraph = !parse.GetValue(noWholeGraph),
+                AllowNonFinite = parse.GetValue(allowNonFinite),
+                Log = stdout.WriteLine,
+            };
+            return Run(parse.GetValue(checkpoint), parse.GetValue(pipeline), parse.GetValue(output)!, options, stdout);
+        });
+        return command;
+    }
+
+    public static int Run(string? checkpoint, string? pipeline, string output, ExportOptions options, TextWriter stdout)
+    {
+        if ((checkpoint is null) == (pipeline is null))
+            throw new UsageException("export needs one of --checkpoint DIR (a transformer, packaged with the built-in MiniLM encoder) or --pipeline DIR (a diffusers PixArt, StableDiffusion3 or FLUX pipeline folder with model_index.json)");
         var pipelineClass = pipeline is null ? null : PipelineIndex.Load(pipeline).ClassName; // by model_index.json's _class_name
         var sd3 = pipelineClass == Sd3PipelineExporter.ClassName;
         var fluxPipeline = pipelineClass == FluxPipelineExporter.ClassName;

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using Jano.Cli.CommandLine;
 using Jano.Runtime;
 using Jano.Runtime.Imaging;
 using Jano.Runtime.Pipeline;
@@ -6,45 +8,91 @@ using Jano.Runtime.Scheduling;
 
 namespace Jano.Cli;
 
-public sealed class GenerateCommand : ICommand
+/// <summary>`jano generate PROMPT`: one image (or --count images side by side) and its JSON sidecar, written as one unit.</summary>
+public static class GenerateCommand
 {
-    public string Name => "generate";
-    public string Usage => "jano generate PROMPT [--model DIR] [--seed N] [--steps N] [--guidance X] [--count N] [--out PATH] [--scale N] [--negative TEXT] [--size WIDTHxHEIGHT] [--no-binning] [--threads N] [--provider auto|cpu|cuda] [--attention ort|kernel] [--truncate] [--verbose] " + JanoFlags.Usage;
-    public IReadOnlySet<string> Switches => new HashSet<string>(JanoFlags.SwitchNames) { "verbose", "truncate", "compare-dense", "no-binning" };
-
-    public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
+    public static Command Create()
     {
-        var prompt = args.Positional("PROMPT", required: true)!;
-        var model = args.String("model");
-        var seed = args.Int("seed") ?? 0;
-        var steps = args.Int("steps");
-        var guidance = args.Double("guidance");
-        var count = args.Int("count") ?? 1;
-        var output = args.String("out") ?? "jano.png";
-        var negative = args.String("negative") ?? "";
-        var size = args.String("size") is { } sizeText ? SizeOption.Parse("--size", sizeText, widthFirst: true) : ((int, int)?)null;
-        var threads = args.Int("threads") ?? 0;
-        var scale = args.Int("scale") ?? 1;
-        var attention = args.String("attention") ?? new RuntimeOptions().Attention;
-        var provider = args.String("provider") ?? "auto";
-        var truncate = args.Switch("truncate");
-        var verbose = args.Switch("verbose");
-        var compareDense = args.Switch("compare-dense");
-        var mapsFolder = args.String("save-maps");
-        var janoFlags = JanoFlags.Read(args);
-        var binning = !args.Switch("no-binning");
-        args.EnsureAllUsed();
+        var prompt = new Argument<string>("PROMPT") { Description = "What the image shows (quote it; a prompt starting with '-' goes after --)" };
+        var model = ModelOption.Create();
+        var seed = CliOptions.Long("--seed", "Seed of the initial noise (--count N uses N seeds from this one)", 0, 0, long.MaxValue - 1024, OptionGroups.Generation);
+        var steps = CliOptions.OptionalInt("--steps", "Denoising steps (default: the package's)", 1, 10_000, OptionGroups.Generation);
+        var guidance = CliOptions.OptionalDouble("--guidance", "Guidance scale: classifier-free, or FLUX.1-dev's embedded guidance (default: the package's)", 0, 1000, OptionGroups.Generation);
+        var trueCfg = CliOptions.OptionalDouble("--true-cfg", "FLUX true CFG scale with --negative: above 1 the prompt and the negative prompt run as two branches (default: the package's, usually 1 = one branch)", 1, 1000, OptionGroups.Generation);
+        var negative = CliOptions.FreeText("--negative", "Negative prompt (guidance pushes away from it)", "TEXT", OptionGroups.Generation);
+        var size = CliOptions.Size("--size", "Image size in pixels, width x height (default: the package's)", "WIDTHxHEIGHT", OptionGroups.Generation);
+        var noBinning = CliOptions.Switch("--no-binning", "Generate the size asked even where PixArt would snap it to an aspect-ratio bin", OptionGroups.Generation);
+        var count = CliOptions.Int("--count", "Images to generate, side by side in one PNG", 1, 1, 1024, OptionGroups.Generation);
+        var jano = new JanoFlags();
+        var saveMaps = CliOptions.Text("--save-maps", "Write Jano's score and level maps as PNGs into this folder", "DIR", OptionGroups.Jano);
+        var compareDense = CliOptions.Switch("--compare-dense", "Also generate dense and print PSNR/SSIM and the measured speed-up", OptionGroups.Jano);
+        var runtime = new RuntimeFlags(defaultProvider: "auto");
+        var truncate = CliOptions.Switch("--truncate", "Cut prompts longer than the text encoder takes instead of refusing them", OptionGroups.Runtime);
+        var verbose = CliOptions.Switch("--verbose", "One line per step: tokens computed, time, time in ONNX Runtime sessions", OptionGroups.Runtime);
+        var output = CliOptions.Text("--out", "The PNG to write (its JSON sidecar goes beside it)", "FILE.png", OptionGroups.Output, "jano.png");
+        var scale = CliOptions.Int("--scale", "Upscale the PNG by this factor (nearest neighbour)", 1, 1, 64, OptionGroups.Output);
 
-        if (count < 1 || count > 1024) throw new UsageException($"--count must be between 1 and 1024, got {count}");
-        if (threads < 0) throw new UsageException("--threads must be ≥ 0");
-        if (scale < 1 || scale > 64) throw new UsageException($"--scale must be between 1 and 64, got {scale}");
-        if (attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{attention}'");
-        var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance, Width = size?.Item1, Height = size?.Item2, ResolutionBinning = binning };
+        var command = new Command("generate", "Generate an image from a text prompt with the shipped default model or a package") { prompt, model, seed, steps, guidance, trueCfg, negative, size, noBinning, count };
+        jano.AddTo(command);
+        command.Options.Add(saveMaps);
+        command.Options.Add(compareDense);
+        runtime.AddTo(command);
+        foreach (var o in new Option[] { truncate, verbose, output, scale }) command.Options.Add(o);
+        CliAction.Set(command, (parse, stdout, stderr) => Run(new Settings
+        {
+            Prompt = parse.GetValue(prompt)!,
+            Model = parse.GetValue(model),
+            Seed = parse.GetValue(seed),
+            Steps = parse.GetValue(steps),
+            Guidance = parse.GetValue(guidance),
+            TrueCfg = parse.GetValue(trueCfg),
+            Negative = parse.GetValue(negative) ?? "",
+            Size = parse.GetValue(size),
+            Binning = !parse.GetValue(noBinning),
+            Count = parse.GetValue(count),
+            Jano = jano.Read(parse),
+            MapsFolder = parse.GetValue(saveMaps),
+            CompareDense = parse.GetValue(compareDense),
+            Runtime = runtime.Read(parse),
+            Truncate = parse.GetValue(truncate),
+            Verbose = parse.GetValue(verbose),
+            Output = parse.GetValue(output)!,
+            Scale = parse.GetValue(scale),
+        }, stdout, stderr));
+        return command;
+    }
+
+    public sealed record Settings
+    {
+        public required string Prompt { get; init; }
+        public string? Model { get; init; }
+        public long Seed { get; init; }
+        public int? Steps { get; init; }
+        public double? Guidance { get; init; }
+        public double? TrueCfg { get; init; }
+        public string Negative { get; init; } = "";
+        public (int Width, int Height)? Size { get; init; }
+        public bool Binning { get; init; } = true;
+        public int Count { get; init; } = 1;
+        public required JanoFlags.Values Jano { get; init; }
+        public string? MapsFolder { get; init; }
+        public bool CompareDense { get; init; }
+        public required RuntimeFlags.Values Runtime { get; init; }
+        public bool Truncate { get; init; }
+        public bool Verbose { get; init; }
+        public string Output { get; init; } = "jano.png";
+        public int Scale { get; init; } = 1;
+    }
+
+    public static int Run(Settings s, TextWriter stdout, TextWriter stderr)
+    {
+        var (prompt, model, seed, steps, guidance, count, output, negative, size, scale) = (s.Prompt, s.Model, s.Seed, s.Steps, s.Guidance, s.Count, s.Output, s.Negative, s.Size, s.Scale);
+        var (truncate, verbose, compareDense, mapsFolder, janoFlags, binning) = (s.Truncate, s.Verbose, s.CompareDense, s.MapsFolder, s.Jano, s.Binning);
+        var request = new GenerationRequest { Prompt = prompt, NegativePrompt = negative, Seed = seed, Steps = steps, Guidance = guidance, TrueCfg = s.TrueCfg, Width = size?.Width, Height = size?.Height, ResolutionBinning = binning };
         request.Validate(); // before loading anything: bad input fails fast
         OutputPath.EnsureWritable(output);
 
-        ProviderOption.Validate(provider);
-        var options = new RuntimeOptions { Threads = threads, TruncatePrompts = truncate, Attention = attention, Provider = provider };
+        var options = s.Runtime.Options() with { TruncatePrompts = truncate };
         using var pipeline = TextToImagePipeline.Open(model ?? DefaultModel.Locate(), options);
         ProviderOption.NoteFallback(pipeline, stderr);
         if (pipeline.ThreadsNote is { } threadsNote) stderr.WriteLine($"note: {threadsNote}");
@@ -64,7 +112,7 @@ public sealed class GenerateCommand : ICommand
             throw new UsageException("--compare-dense and --save-maps need Jano (do not pass --dense)");
         request = request with { Jano = jano, FallBackToDense = false };
 
-        var progress = new ProgressBar(stderr, !Console.IsErrorRedirected);
+        var progress = CliProgress.For(stderr, "generate", "steps");
         var images = new List<float[]>();
         var seeds = new List<long>();
         var total = new StepTimings();
@@ -77,7 +125,7 @@ public sealed class GenerateCommand : ICommand
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = pipeline.Generate(request with { Seed = itemSeed }, report =>
             {
-                progress.Update(label, report.Step, report.Steps, report.StepMs);
+                progress.Report(k * report.Steps + report.Step, count * report.Steps, string.Create(CultureInfo.InvariantCulture, $"{label}, {report.StepMs:F1} ms/step"));
                 if (verbose)
                     stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"step {report.Step,3}/{report.Steps}: {report.Tokens,5} tokens, {report.StepMs,8:F2} ms, ONNX Runtime sessions {report.SessionMs,8:F2} ms, attention {report.AttentionMs,7:F2} ms, outside sessions {100 * (1 - report.SessionMs / report.StepMs),5:F1}%"));
@@ -110,6 +158,7 @@ public sealed class GenerateCommand : ICommand
             Seeds = seeds,
             Steps = last.Steps,
             Guidance = last.Guidance,
+            TrueCfg = last.TrueCfg,
             Sampler = last.Sampler,
             Method = jano is null ? "dense" : "jano",
             Jano = jano,

@@ -1,13 +1,23 @@
+using System.CommandLine;
 using System.Globalization;
+using Jano.Cli.CommandLine;
 using Jano.Core.Packages;
 
 namespace Jano.Cli;
 
-public sealed class InfoCommand : ICommand
+/// <summary>`jano info DIR`: what a package holds (family, sizes, encoders, scheduler, guidance, files) and its FLOPs per step.</summary>
+public static class InfoCommand
 {
-    public string Name => "info";
-    public string Usage => "jano info DIR [--tokens N] [--text-tokens L (cross-attention caption tokens)] [--verbose]";
-    public IReadOnlySet<string> Switches => new HashSet<string> { "verbose" };
+    public static Command Create()
+    {
+        var folder = new Argument<string>("DIR") { Description = "The model package folder" };
+        var tokens = CliOptions.OptionalInt("--tokens", "Image tokens a step computes, for the FLOP count (default: all of the package's)", 1, int.MaxValue, OptionGroups.Output);
+        var textTokens = CliOptions.Int("--text-tokens", "Caption tokens of a cross-attention family, for the FLOP count", 8, 1, 100_000, OptionGroups.Output);
+        var verbose = CliOptions.Switch("--verbose", "Also how long opening and validating the package took", OptionGroups.Output);
+        var command = new Command("info", "Describe a model package and its FLOPs per denoising step") { folder, tokens, textTokens, verbose };
+        CliAction.Set(command, (parse, stdout, stderr) => Run(parse.GetValue(folder)!, parse.GetValue(tokens), parse.GetValue(textTokens), parse.GetValue(verbose), stdout));
+        return command;
+    }
 
     /// <summary>The pooled text width the cond graph takes (SD3), read from the graph: the manifest does not size it.</summary>
     private static int PooledWidth(ModelPackage package)
@@ -18,20 +28,28 @@ public sealed class InfoCommand : ICommand
         return checked((int)session.InputMetadata[Jano.Core.Stages.StageRoles.Names.Pooled].Dimensions[1]);
     }
 
-    public int Run(CliArguments args, TextWriter stdout, TextWriter stderr)
+    /// <summary>How the package guides, as a run of it does: the passes each step takes and what the scale means.</summary>
+    private static string GuidanceLine(ModelManifest m)
     {
-        var folder = args.Positional("package folder", required: true)!;
-        var tokensOption = args.Int("tokens");
-        var textTokens = args.Int("text-tokens") ?? 8;
-        var verbose = args.Switch("verbose");
-        args.EnsureAllUsed();
+        var inv = CultureInfo.InvariantCulture;
+        var t = m.Transformer;
+        if (t.GuidanceIsCfg)
+            return string.Create(inv, $"classifier-free guidance {m.Defaults.Guidance} (2 passes per step; 1 pass at guidance 1)");
+        var trueCfg = m.Defaults.TrueCfg ?? 1.0;
+        var branches = trueCfg > 1 ? string.Create(inv, $"true CFG {trueCfg} (2 passes per step, with a negative prompt)") : "true CFG off (1 pass per step; --true-cfg X above 1 adds the negative prompt's pass)";
+        return t.Guidance == TransformerComponent.NoGuidance
+            ? $"none embedded (no guidance input, like FLUX.1-schnell); {branches}"
+            : string.Create(inv, $"embedded guidance {m.Defaults.Guidance} (the scale is a model input); {branches}");
+    }
+
+    public static int Run(string folder, int? tokensOption, int textTokens, bool verbose, TextWriter stdout)
+    {
 
         var package = ModelPackage.Open(folder);
         var m = package.Manifest;
         var (d, g) = (m.Dims, m.Geometry);
         var tokens = tokensOption ?? g.Tokens;
         if (tokens <= 0 || tokens > g.Tokens) throw new UsageException($"--tokens must be between 1 and the package's {g.Tokens} image tokens (the image tokens a step computes), got {tokens}");
-        if (textTokens <= 0) throw new UsageException("--text-tokens must be positive");
 
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine($"package    {Path.GetFullPath(folder)} (format version {m.FormatVersion})");
@@ -46,6 +64,7 @@ public sealed class InfoCommand : ICommand
             ? $"{m.Components.Scheduler.ClassName} → {sampler.Kind} (shift {sampler.Shift.ToString(inv)}; no scheduler config: the runtime's own sampler)"
             : $"{m.Components.Scheduler.ClassName} (diffusers semantics, from the package's scheduler config)";
         stdout.WriteLine($"scheduler  {scheduler}, default {m.Defaults.Steps} steps, guidance {m.Defaults.Guidance.ToString(inv)}");
+        stdout.WriteLine($"guidance   {GuidanceLine(m)}");
         stdout.WriteLine($"blocks     {string.Join(", ", m.Stages.Blocks.GroupBy(b => b.Kind).Select(k => $"{k.Count()} {k.Key}"))}");
         // Joint families attend to their L prefix rows; only cross-attention takes the caption length.
         var joint = m.Stages.Blocks.Any(b => b.Kind != Jano.Core.Stages.BlockKind.Cross);

@@ -21,7 +21,7 @@ internal static class CudaAttentionComparison
 {
     public static int Run(string[] argv, TextWriter output)
     {
-        var a = new CliArguments(argv, PositiveOption.NoSwitches);
+        var a = new DeviceArguments(argv, PositiveOption.NoSwitches);
         int heads = a.PositiveInt("heads", 16), headDim = a.PositiveInt("head-dim", 72), repeats = a.PositiveInt("repeats", 30);
         var shapes = (a.String("shapes") ?? "1024:1024,256:1024,4096:4096,1024:4096")
             .Split(',').Select(s => s.Split(':')).Select(p => (N: int.Parse(p[0]), Keys: int.Parse(p[1]))).ToArray();

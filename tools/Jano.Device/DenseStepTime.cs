@@ -15,7 +15,7 @@ internal static class DenseStepTime
 {
     public static int Run(string[] argv, TextWriter output)
     {
-        var a = new CliArguments(argv, PositiveOption.NoSwitches);
+        var a = new DeviceArguments(argv, PositiveOption.NoSwitches);
         var package = a.RequiredString("package");
         var provider = a.String("provider") ?? "cuda";
         var attention = a.String("attention") ?? "ort";

@@ -21,7 +21,7 @@ internal static class DeviceTests
 
     public static int Run(string[] argv, TextWriter output)
     {
-        var a = new CliArguments(argv, PositiveOption.NoSwitches);
+        var a = new DeviceArguments(argv, PositiveOption.NoSwitches);
         var match = new Regex(a.String("match") ?? DefaultMatch, RegexOptions.IgnoreCase);
         a.EnsureAllUsed();
 

@@ -8,7 +8,7 @@ internal static class PositiveOption
     /// <summary>jano-device's subcommands take no switches: every option has a value.</summary>
     public static readonly IReadOnlySet<string> NoSwitches = new HashSet<string>();
 
-    public static int PositiveInt(this CliArguments args, string name, int fallback) =>
+    public static int PositiveInt(this DeviceArguments args, string name, int fallback) =>
         args.Int(name) switch
         {
             null => fallback,

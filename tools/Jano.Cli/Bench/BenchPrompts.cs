@@ -1,4 +1,5 @@
 using Jano.Eval;
+using Jano.Runtime.Pipeline;
 
 namespace Jano.Cli.Bench;
 
@@ -7,11 +8,33 @@ public static class BenchPrompts
 {
     public static IReadOnlyList<string> Default => FashionMnist.Prompts;
 
+    /// <summary>A prompt and the line of the file it came from (0 for the built-in prompts).</summary>
+    public readonly record struct Line(int Number, string Text);
+
     /// <summary>Non-empty lines, trimmed; lines starting with '#' are comments.</summary>
-    public static IReadOnlyList<string> FromFile(string path)
+    public static IReadOnlyList<Line> FromFile(string path)
     {
+        if (Directory.Exists(path)) throw new IOException($"{path}: --prompts-file names a folder; give a text file with one prompt per line");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: prompts file not found");
-        var prompts = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        var prompts = File.ReadAllLines(path).Select((l, i) => new Line(i + 1, l.Trim())).Where(l => l.Text.Length > 0 && !l.Text.StartsWith('#')).ToList();
         return prompts.Count > 0 ? prompts : throw new ArgumentException($"{path}: the prompts file has no prompts (one per line; '#' starts a comment)");
+    }
+
+    /// <summary>
+    /// Every prompt through the package's text encoder before the first image runs, so a prompt the encoder
+    /// refuses (too long) is reported with its file and line instead of after earlier items ran. The encoders
+    /// cache per prompt, so the benchmark's own encodes are not repeated work.
+    /// </summary>
+    public static void CheckAll(TextToImagePipeline pipeline, IReadOnlyList<Line> prompts, string? path)
+    {
+        if (pipeline.Text is not { } encoder) return;
+        foreach (var p in prompts)
+        {
+            try { encoder.Encode(p.Text); }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(path is null ? e.Message : $"{path}:{p.Number}: {e.Message}");
+            }
+        }
     }
 }

@@ -1,22 +1,21 @@
 using System.Globalization;
 
-namespace Jano.Cli;
+using Jano.Cli;
 
-/// <summary>Thrown for a bad command line; printed as one line with exit code 2.</summary>
-public sealed class UsageException(string message) : Exception(message);
+namespace Jano.Device;
 
 /// <summary>
-/// A small parser for "command POSITIONAL --flag value --switch". Every value is taken at most once
+/// The device tool's small parser (jano-device runs on the GPU machine with few options; the jano CLI itself is on System.CommandLine) for "command POSITIONAL --flag value --switch". Every value is taken at most once
 /// and whatever is left unread at the end is reported, so a misspelt flag is an error, not ignored.
 /// </summary>
-public sealed class CliArguments
+public sealed class DeviceArguments
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly List<string> _positionals = [];
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private int _positionalsRead;
 
-    public CliArguments(IEnumerable<string> args, IReadOnlySet<string> switches)
+    public DeviceArguments(IEnumerable<string> args, IReadOnlySet<string> switches)
     {
         var list = args.ToList();
         for (var i = 0; i < list.Count; i++)
