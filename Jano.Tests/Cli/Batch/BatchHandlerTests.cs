@@ -85,7 +85,6 @@ public sealed class BatchHandlerTests
 
     [TestCase("--shard", "4/4", "--shard '4/4'")]
     [TestCase("--method", "taylor", "--method must be dense or jano, got 'taylor'")]
-    [TestCase("--size", "32", "--size must be WIDTHxHEIGHT")]
     [TestCase("--steps", "-1", "--steps must be from 1")]
     [TestCase("--completions", "0", "--completions must be ≥ 1")]
     public void BadFlagsAreOneLineNamingTheFlag(string flag, string value, string message)
@@ -97,7 +96,6 @@ public sealed class BatchHandlerTests
         {
             "--shard" => s with { Shard = value },
             "--method" => s with { Method = value },
-            "--size" => s with { Size = value },
             "--steps" => s with { Steps = int.Parse(value) },
             _ => s with { Completions = int.Parse(value) },
         };

@@ -58,11 +58,10 @@ public sealed class BatchHandler(Func<string, string?>? environment = null)
         if (s.Seed < 0) throw new UsageException($"--seed must be ≥ 0, got {s.Seed}");
         if (s.Threads < 0) throw new UsageException($"--threads must be ≥ 0, got {s.Threads}");
         if (s.Attention is not ("kernel" or "ort")) throw new UsageException($"--attention must be kernel or ort, got '{s.Attention}'");
-        ProviderOption.Validate(s.Provider);
+        if (s.Provider is not ("auto" or "cpu" or "cuda")) throw new UsageException($"--provider must be auto, cpu or cuda, got '{s.Provider}'");
         if (s.Method is not (null or "dense" or "jano")) throw new UsageException($"--method must be dense or jano, got '{s.Method}'");
         if (s.Method == "dense" && s.Preset is not null) throw new UsageException("--jano-preset cannot be combined with --method dense");
         if (s.Completions is < 1) throw new UsageException($"--completions must be ≥ 1 (the Job's spec.completions), got {s.Completions}");
-        var size = s.Size is { } text ? SizeOption.Parse("--size", text, widthFirst: true) : ((int, int)?)null;
 
         ShardSpec shard;
         try
@@ -83,7 +82,7 @@ public sealed class BatchHandler(Func<string, string?>? environment = null)
             Defaults = new BatchDefaults
             {
                 Negative = s.Negative ?? "", FirstSeed = s.Seed, Steps = s.Steps, Guidance = s.Guidance,
-                Width = size?.Item1, Height = size?.Item2, Method = s.Method, Preset = s.Preset,
+                Width = s.Size?.Width, Height = s.Size?.Height, Method = s.Method, Preset = s.Preset,
             },
             Runtime = new RuntimeOptions { Threads = s.Threads, Provider = s.Provider, Attention = s.Attention, TruncatePrompts = s.Truncate },
         };

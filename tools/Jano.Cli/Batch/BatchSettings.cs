@@ -20,8 +20,8 @@ public sealed record BatchSettings
     public long Seed { get; init; }
     public int? Steps { get; init; }
     public double? Guidance { get; init; }
-    /// <summary>--size WIDTHxHEIGHT as written.</summary>
-    public string? Size { get; init; }
+    /// <summary>--size WIDTHxHEIGHT in image pixels.</summary>
+    public (int Width, int Height)? Size { get; init; }
     public string? Negative { get; init; }
     /// <summary>--method dense|jano (default jano with the package's default preset).</summary>
     public string? Method { get; init; }
