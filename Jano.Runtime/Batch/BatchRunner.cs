@@ -104,7 +104,10 @@ public sealed class BatchRunner : IDisposable
     {
         if (_pipelines.TryGetValue(folder, out var p)) return p;
         p = TextToImagePipeline.Open(folder, _settings.Runtime);
-        if (p.ThreadsNote is { } note && !Notes.Contains("note: " + note)) Notes.Add("note: " + note);
+        void Note(string? text) { if (text is not null && !Notes.Contains("note: " + text)) Notes.Add("note: " + text); }
+        Note(p.ThreadsNote);
+        if (p.Sessions.FallbackReason is { } why) Note($"using the CPU provider; CUDA is not available ({why})");
+        if (p.BuffersFallbackReason is { } reason) Note($"the step loop's buffers stay in host memory; GPU buffers are not available ({reason})");
         _pipelines[folder] = p;
         return p;
     }
@@ -116,6 +119,7 @@ public sealed class BatchRunner : IDisposable
         if (File.Exists(output)) throw new IOException($"--out {output}: is a file; give a folder for the batch's images");
         var ids = items.Select(i => i.Item.Id).ToList();
         BatchState.StartOrResume(output, BatchState.HashOf(_settings.ManifestPath), _settings.Shard, ids);
+        LeftoverTemporaries.Remove(output);
         using var index = AppendOnlyJsonl<BatchIndexEntry>.Open(Path.Combine(output, BatchFiles.Index));
         using var errors = AppendOnlyJsonl<BatchErrorEntry>.Open(Path.Combine(output, BatchFiles.Errors));
         var done = index.Existing.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
@@ -136,7 +140,7 @@ public sealed class BatchRunner : IDisposable
                 index.Append(entry);
                 generated++;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NonFiniteLatentsException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or NonFiniteLatentsException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
             {
                 failed++;
                 // A rerun retries a failed item; its error is recorded once (the same failure, the same line), so the folder stays the same bytes.
