@@ -329,6 +329,7 @@ public sealed partial class TextToImagePipeline : IDisposable
                 engine.Output(0).CopyTo(_guidedRows);
             policy.Refine(i + 1, plan, engine.Order, _guidedRows);
             engine.Unpatchify(_guidedRows, _prediction);
+            request.Recorder?.Record(i + 1, steps, _modelInput, _prediction); // before the scheduler moves the latents (which may be the model input)
             if (policy.AfterStep(i + 1, _prediction) is { } order)
                 engine.SetOrder(order); // from now on every subset a step computes is a prefix
             _scheduler.Step(i, _prediction, _latents); // every step, also where the policy reused outputs

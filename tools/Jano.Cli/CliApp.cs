@@ -25,6 +25,7 @@ public static class CliApp
             InitRandomCommand.Create(),
             EvalCommand.Create(),
             BenchCommand.Create(),
+            CalibrateCommand.Create(),
             Batch.BatchCommand.Create(),
             ServeCommand.Create(),
             CompletionCommand.Create(),
