@@ -4,7 +4,7 @@ namespace Jano.Serve;
 
 /// <summary>
 /// How `jano serve` runs: the models it loads, where it listens, how many generations run at once and
-/// how many wait. Every field has an environment variable (<see cref="FromEnvironment"/>); command-line
+/// how many wait. Every field has an environment variable (<see cref="FromEnvironment(Func{string, string?}, ServeOptions?)"/>); command-line
 /// options override them. <see cref="Validate"/> names the option and the allowed range in one line.
 /// </summary>
 public sealed record ServeOptions
