@@ -10,4 +10,10 @@ public sealed record BatchRunSettings
     public BatchDefaults Defaults { get; init; } = new();
     public ShardSpec Shard { get; init; } = ShardSpec.Whole;
     public RuntimeOptions Runtime { get; init; } = new();
+    /// <summary>
+    /// Images per forward (--batch-size k): consecutive items of the shard that can share a forward (one
+    /// package, size, step count; dense) run k at a time, B = k or 2k with guidance. Items that cannot (Jano
+    /// items: each image its own token order) run one at a time.
+    /// </summary>
+    public int BatchSize { get; init; } = 1;
 }

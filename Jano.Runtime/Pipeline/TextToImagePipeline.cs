@@ -102,14 +102,17 @@ public sealed partial class TextToImagePipeline : IDisposable
     }
 
     /// <summary>
-    /// The engine for a latent size: the one in use, or a new one (the old one's buffers released first,
-    /// the block program's sessions kept), when a request asks for another size.
+    /// The engine for a latent size and a number of images per forward: the one in use, or a new one (the
+    /// old one's buffers released first, the block program's sessions kept), when a request asks for another
+    /// size or more images than it carries.
     /// </summary>
-    private TokenEngine EngineFor(LatentGeometry g)
+    private TokenEngine EngineFor(LatentGeometry g, int images = 1)
     {
-        if (_engine.Geometry.Height == g.Height && _engine.Geometry.Width == g.Width) return _engine;
+        var sameSize = _engine.Geometry.Height == g.Height && _engine.Geometry.Width == g.Width;
+        if (sameSize && _engine.MaxImages >= images) return _engine;
+        var carry = sameSize ? Math.Max(images, _engine.MaxImages) : images;
         _engine.Dispose();
-        _engine = new TokenEngine(_program, g, _device, _kernelAttention);
+        _engine = new TokenEngine(_program, g, _device, _kernelAttention, carry);
         AllocateImageBuffers(g);
         return _engine;
     }

@@ -15,6 +15,9 @@ public sealed class BatchHandler(Func<string, string?>? environment = null)
 {
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
 
+    /// <summary>The most images one forward may carry (buffers grow with it).</summary>
+    public const int MaxBatchSize = 64;
+
     public int Run(BatchSettings settings, TextWriter stdout, TextWriter stderr)
     {
         BatchRunSettings run;
@@ -61,6 +64,7 @@ public sealed class BatchHandler(Func<string, string?>? environment = null)
         if (s.Provider is not ("auto" or "cpu" or "cuda")) throw new UsageException($"--provider must be auto, cpu or cuda, got '{s.Provider}'");
         if (s.Method is not (null or "dense" or "jano")) throw new UsageException($"--method must be dense or jano, got '{s.Method}'");
         if (s.Method == "dense" && s.Preset is not null) throw new UsageException("--jano-preset cannot be combined with --method dense");
+        if (s.BatchSize is < 1 or > MaxBatchSize) throw new UsageException($"--batch-size must be from 1 to {MaxBatchSize}, got {s.BatchSize}");
         if (s.Completions is < 1) throw new UsageException($"--completions must be ≥ 1 (the Job's spec.completions), got {s.Completions}");
 
         ShardSpec shard;
@@ -79,6 +83,7 @@ public sealed class BatchHandler(Func<string, string?>? environment = null)
             OutputFolder = s.Out,
             DefaultModel = Path.GetFullPath(s.Model ?? LocateDefaultModel()),
             Shard = shard,
+            BatchSize = s.BatchSize,
             Defaults = new BatchDefaults
             {
                 Negative = s.Negative ?? "", FirstSeed = s.Seed, Steps = s.Steps, Guidance = s.Guidance,
