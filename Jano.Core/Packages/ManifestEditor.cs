@@ -51,6 +51,17 @@ public static class ManifestEditor
         return created;
     }
 
+    /// <summary>
+    /// Writes a tuned preset: its Jano options as janoPresets[name] and its method and measurements as
+    /// acceleration.presets[name], replacing a preset of that name; the default preset stays as it is.
+    /// </summary>
+    public static void SetTunedPreset(string folder, string name, Acceleration.JanoOptions options, TunedPreset tuned) =>
+        Update(folder, root =>
+        {
+            Child(root, "janoPresets")[name] = JsonSerializer.SerializeToNode(options, ModelManifest.JsonOptions);
+            Child(Child(root, "acceleration"), "presets")[name] = JsonSerializer.SerializeToNode(tuned, ModelManifest.JsonOptions);
+        });
+
     /// <summary>Writes acceleration.teaCache (the polynomial and where it came from), replacing an earlier calibration.</summary>
     public static void SetTeaCache(string folder, TeaCacheCalibrationData calibration) =>
         Update(folder, root => Child(root, "acceleration")["teaCache"] = JsonSerializer.SerializeToNode(calibration, ModelManifest.JsonOptions));

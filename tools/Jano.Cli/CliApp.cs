@@ -26,6 +26,7 @@ public static class CliApp
             EvalCommand.Create(),
             BenchCommand.Create(),
             CalibrateCommand.Create(),
+            TuneCommand.Create(),
             Batch.BatchCommand.Create(),
             ServeCommand.Create(),
             CompletionCommand.Create(),

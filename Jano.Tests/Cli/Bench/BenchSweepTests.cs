@@ -33,8 +33,9 @@ public sealed class BenchSweepTests
         Assert.That(jano.Select(m => m.Jano), Is.EqualTo(taylor.Select(m => m.Jano)));
         Assert.That(jano[0].Label, Is.EqualTo("jano fast"), "the chosen preset by its name");
         Assert.That(jano[0].Jano, Is.EqualTo(Fast));
-        Assert.That(jano.Select(m => m.Jano!.MediumInterval), Is.EqualTo(new[] { 4, 6, 6, 8 }));
-        Assert.That(jano[3].Jano!.Warmup, Is.EqualTo(5));
+        Assert.That(jano.Select(m => m.Jano!.MediumInterval), Is.EqualTo(new[] { 4, 6, 8, 8 }));
+        Assert.That(jano.Select(m => m.Jano!.Warmup), Is.EqualTo(new[] { 7, 7, 5, 5 }));
+        Assert.That(jano[3].Jano!.StaticThreshold, Is.EqualTo(0.3));
     }
 
     [Test]

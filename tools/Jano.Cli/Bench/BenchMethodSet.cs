@@ -35,7 +35,7 @@ public static class BenchMethodSet
         {
             if (name.Length == 0) throw new UsageException($"--methods '{list}' has an empty name between commas");
             AccelerationMethod parsed;
-            try { parsed = AccelerationMethods.Parse(name); }
+            try { parsed = AccelerationMethods.Parse(NameOf(name), ParametersOf(name)); }
             catch (ArgumentException e) { throw new UsageException($"--methods: {e.Message}"); }
             if (parsed.Family == AccelerationMethods.Dense) continue; // always there, once
             if (parsed.Family is AccelerationMethods.TeaCache or AccelerationMethods.JanoTeaCache && !hasTeaCacheCalibration)
@@ -44,7 +44,8 @@ public static class BenchMethodSet
                 notes.Add($"{parsed.Name} left out: the package has no acceleration.teaCache calibration (run `jano calibrate`)");
                 continue;
             }
-            var settings = sweep ? BenchSweep.For(parsed, steps, jano, presets) : [Default(parsed, jano)];
+            var explicitParameters = name.Contains(':');
+            var settings = sweep && !explicitParameters ? BenchSweep.For(parsed, steps, jano, presets) : [Default(parsed, jano, explicitParameters)];
             foreach (var m in settings)
                 if (seen.Add(m.Label)) methods.Add(m);
         }
@@ -52,9 +53,27 @@ public static class BenchMethodSet
         return methods;
     }
 
-    /// <summary>A method at its defaults (and, for the Jano family, the chosen Jano options).</summary>
-    private static BenchMethod Default(AccelerationMethod m, JanoOptions jano) =>
-        new(m.Name, m.Family, m.Family == AccelerationMethods.StepsFamily ? m.Steps!.Value.ToString(CultureInfo.InvariantCulture) + " steps" : ParameterText(m),
+    /// <summary>"fora:interval=2;x=y" → "fora".</summary>
+    private static string NameOf(string entry) => entry.Split(':', 2)[0].Trim();
+
+    /// <summary>"fora:interval=2" → interval = 2: a method at one setting of the user's (a sweep leaves it as given).</summary>
+    private static Dictionary<string, string>? ParametersOf(string entry)
+    {
+        var colon = entry.IndexOf(':');
+        if (colon < 0) return null;
+        var parameters = new Dictionary<string, string>();
+        foreach (var pair in entry[(colon + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"--methods '{entry}': parameters are written name:key=value;key=value, got '{pair}'");
+            parameters[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+        }
+        return parameters;
+    }
+
+    /// <summary>A method at its defaults, or at the parameters given (the label then names them), with the chosen Jano options for the Jano family.</summary>
+    private static BenchMethod Default(AccelerationMethod m, JanoOptions jano, bool named = false) =>
+        new(named ? $"{m.Name} {ParameterText(m)}" : m.Name, m.Family, m.Family == AccelerationMethods.StepsFamily ? m.Steps!.Value.ToString(CultureInfo.InvariantCulture) + " steps" : ParameterText(m),
             m, m.UsesJano ? jano : null);
 
     /// <summary>"interval=3 order=2": the method's parameters as the label shows them.</summary>
