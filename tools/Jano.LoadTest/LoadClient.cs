@@ -40,7 +40,8 @@ public sealed class LoadClient(HttpClient http, LoadSettings settings)
             var status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 return (new RequestOutcome(OutcomeKind.Rejected, ms, 0), response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
-            if (status >= 500) return (new RequestOutcome(OutcomeKind.ServerError, ms, 0, $"{status}: {Snippet(body)}"), null);
+            // A server that says when to come back (503 while shutting down or loading) is asked again then, not hammered.
+            if (status >= 500) return (new RequestOutcome(OutcomeKind.ServerError, ms, 0, $"{status}: {Snippet(body)}"), response.Headers.RetryAfter?.Delta);
             if (status >= 400) return (new RequestOutcome(OutcomeKind.ClientError, ms, 0, $"{status}: {Snippet(body)}"), null);
             var images = CountPngs(body);
             return images == settings.ImagesPerRequest

@@ -16,6 +16,9 @@ public sealed record LoadSettings
     /// <summary>The longest a client honours a Retry-After before sending again.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long to wait for /readyz before starting the clock.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Per-request limit; a request still unanswered then counts as lost.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
