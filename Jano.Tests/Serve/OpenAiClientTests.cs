@@ -69,6 +69,21 @@ public sealed class OpenAiClientTests
     }
 
     [Test]
+    public async Task TheReadmesCurlBodyAndModelNameWorkAsWritten()
+    {
+        var readme = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "README.md"));
+        var section = readme[readme.IndexOf("## Serve images over HTTP", StringComparison.Ordinal)..];
+        var body = System.Text.RegularExpressions.Regex.Match(section, @"-d '([^']+)'").Groups[1].Value;
+        using var response = await _server.Generate(body);
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var png = Convert.FromBase64String(json.RootElement.GetProperty("data")[0].GetProperty("b64_json").GetString()!);
+        Pixels(BinaryData.FromBytes(png), out var w, out var h);
+        Assert.That((w, h), Is.EqualTo((32, 32)));
+        Assert.That(section, Does.Contain($"new ImageClient(\"{_oracle.Package.Manifest.Name}\""), "the snippet names the default model's id");
+    }
+
+    [Test]
     public void AnErrorReachesTheClientAsOpenAisDoes()
     {
         var options = new ImageGenerationOptions { Size = new GeneratedImageSize(33, 32), ResponseFormat = GeneratedImageFormat.Bytes };

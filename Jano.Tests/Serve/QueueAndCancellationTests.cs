@@ -68,4 +68,25 @@ public sealed class QueueAndCancellationTests
         Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the pipeline is free and usable after the cancel");
         Assert.That(await _server.Metric(Series("jano_images_total")), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task StoppingTheServerCancelsARunningGenerationWith503()
+    {
+        var server = await ServerHarness.Start(new ServeOptions { MaxSteps = 10_000 });
+        try
+        {
+            var running = server.Generate("""{"prompt": "a coat", "steps": 10000, "method": "dense"}""");
+            await ServerHarness.Eventually(async () => await server.Metric(Series("jano_generations_in_progress")) == 1, "the request generating");
+            var stopping = server.StopAsync();
+            using var response = await running;
+            Assert.That((int)response.StatusCode, Is.EqualTo(503));
+            var error = await ServerHarness.Error(response);
+            Assert.That(error.GetProperty("message").GetString(), Does.Contain("shutting down"));
+            await stopping;
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
 }

@@ -65,10 +65,15 @@ internal sealed class ServerHarness : IAsyncDisposable
         return doc.RootElement.GetProperty("error").Clone();
     }
 
+    /// <summary>Stops the server (what SIGTERM does), leaving the client usable for answers still coming.</summary>
+    public Task StopAsync() => _stopped ??= _server.StopAsync();
+
+    private Task? _stopped;
+
     public async ValueTask DisposeAsync()
     {
+        await StopAsync();
         Client.Dispose();
-        await _server.StopAsync();
         await _server.DisposeAsync();
     }
 }

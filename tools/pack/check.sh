@@ -53,19 +53,25 @@ for id in ["Jano.Core", "Jano.Kernels", "Jano.Runtime", "Jano.Export", "Jano.Ser
 print("pack check: every package has its README, license, docs and symbols")
 PY
 
-cat > "$work/nuget.config" <<XML
+# The tool has no dependencies (it carries them): its feed alone. The sample's other packages come from
+# nuget.org, or from the NuGet cache where the repository's restore left them (offline: its failure is ignored).
+write_config() {
+  cat > "$1" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
     <clear />
     <add key="jano-check" value="$feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+$2
   </packageSources>
 </configuration>
 XML
+}
+write_config "$work/tool.nuget.config" ""
+write_config "$work/nuget.config" '    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />'
 
 step "installing the tool into a temporary folder"
-dotnet tool install Jano.Cli --version "$version" --tool-path "$work/tool" --configfile "$work/nuget.config" >/dev/null
+dotnet tool install Jano.Cli --version "$version" --tool-path "$work/tool" --configfile "$work/tool.nuget.config" >/dev/null
 jano="$work/tool/jano"
 reported="$("$jano" --version)"
 echo "pack check: jano --version: $reported"
@@ -78,7 +84,8 @@ head -c 8 "$work/tool.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || 
 step "building and running samples/JanoSample against the packed Jano.Runtime"
 cp -r "$repo/samples/." "$work/samples"
 rm -rf "$work/samples/JanoSample/bin" "$work/samples/JanoSample/obj"
-dotnet build "$work/samples/JanoSample" -c Release -p:JanoVersion="$version" --configfile "$work/nuget.config" -v quiet -nologo
+dotnet restore "$work/samples/JanoSample" -p:JanoVersion="$version" --configfile "$work/nuget.config" --ignore-failed-sources -v quiet
+dotnet build "$work/samples/JanoSample" -c Release -p:JanoVersion="$version" --no-restore -v quiet -nologo
 dotnet "$work/samples/JanoSample/bin/Release/net10.0/JanoSample.dll" --model "$repo/onnx-models/fashion-dit" --steps 4 --out "$work/sample.png"
 head -c 8 "$work/sample.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || { echo "pack check: the sample wrote no PNG"; exit 1; }
 echo "pack check: passed (packages, tool, sample)"
