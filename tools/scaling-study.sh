@@ -128,7 +128,7 @@ JSON
       out="$dir/bench-a$active-m$medium"
       if [ -f "$out/bench.json" ]; then echo "-- $name active $active medium $medium: done before ($out)"; continue; fi
       echo "-- $name active $active medium $medium"
-      $JANO bench --package "$package" --prompts-file "$prompts" --seeds "$SEEDS" --steps "$STEPS" \
+      $JANO bench --methods jano --package "$package" --prompts-file "$prompts" --seeds "$SEEDS" --steps "$STEPS" \
         --warmup 2 --cooldown 1 --static-interval "$STEPS" --medium-interval 4 \
         --forced-active "$active" --forced-medium "$medium" \
         --repeats "$REPEATS" --warmup-runs "$WARMUP_RUNS" --threads "$THREADS" --provider "$PROVIDER" \

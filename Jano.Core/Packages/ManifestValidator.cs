@@ -116,6 +116,13 @@ internal static class ManifestValidator
         if (m.DefaultJanoPreset is { } preset && (m.JanoPresets is null || !m.JanoPresets.ContainsKey(preset)))
             throw Bad("defaultJanoPreset", $"is '{preset}', which is not one of the package's presets ({string.Join(", ", m.JanoPresets?.Keys.ToArray() ?? [])})");
         if (m.Acceleration?.TeaCache?.Problem() is { } teaCache) throw Bad("acceleration.teaCache.coefficients", teaCache);
+        foreach (var (name, tuned) in m.Acceleration?.Presets ?? [])
+        {
+            if (tuned is null) throw Bad($"acceleration.presets.{name}", "is null; it must be an object (method, targetPsnr, steps)");
+            if (tuned.Problem() is { } tunedProblem) throw Bad($"acceleration.presets.{name}", tunedProblem);
+            if (m.JanoPresets is null || !m.JanoPresets.ContainsKey(name))
+                throw Bad($"acceleration.presets.{name}", $"has no Jano options: janoPresets.{name} is missing");
+        }
     }
 
     /// <summary>PixArt computes its table for any grid (sincos-2d); SD3 crops one built over pos_embed_max_size² (sincos-2d-cropped), which the package's own grid must fit.</summary>

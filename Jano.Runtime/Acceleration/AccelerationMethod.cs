@@ -68,7 +68,7 @@ public sealed record AccelerationMethod
             AccelerationMethods.Toca => new TocaPolicy(c.Tokens, c.OutputWidth, Double("ratio"), Int("interval"), Double("age-weight")),
             AccelerationMethods.Jano => new JanoPolicy(Planner()),
             AccelerationMethods.JanoTeaCache => new JanoTeaCachePolicy(Planner(), new TeaCacheGate(c.ModelInputValues, Double("threshold"), Coefficients(c))),
-            AccelerationMethods.JanoTaylor => new JanoTaylorPolicy(Planner(), c.OutputWidth),
+            AccelerationMethods.JanoTaylor => new JanoTaylorPolicy(Planner(), c.OutputWidth, Int("horizon")),
             _ => throw new InvalidOperationException($"no policy for method {Name}"),
         };
     }

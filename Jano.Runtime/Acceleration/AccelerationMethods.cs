@@ -25,7 +25,7 @@ public static class AccelerationMethods
         [Toca] = new Dictionary<string, string> { ["ratio"] = "0.3", ["interval"] = "3", ["age-weight"] = "0.05" },
         [Jano] = new Dictionary<string, string>(),
         [JanoTeaCache] = new Dictionary<string, string> { ["threshold"] = "0.2" },
-        [JanoTaylor] = new Dictionary<string, string>(),
+        [JanoTaylor] = new Dictionary<string, string> { ["horizon"] = "4" },
     };
 
     /// <summary>Parameters a method takes that have no default (TeaCache's polynomial comes from the package unless given).</summary>
@@ -80,6 +80,9 @@ public static class AccelerationMethods
             case "interval":
                 if (!int.TryParse(value, NumberStyles.None, inv, out var i) || i < 1) throw Bad("a whole number ≥ 1");
                 return i.ToString(inv);
+            case "horizon":
+                if (!int.TryParse(value, NumberStyles.None, inv, out var h) || h > 10_000) throw Bad("a whole number from 0 to 10000");
+                return h.ToString(inv);
             case "order":
                 if (!int.TryParse(value, NumberStyles.None, inv, out var o) || o is < 1 or > 2) throw Bad("1 or 2");
                 return o.ToString(inv);

@@ -44,6 +44,19 @@ public static class TeaCacheCalibration
         return v;
     }
 
+    /// <summary>Root mean square of poly(x) − y over the samples: how far the fit is from what the runs did.</summary>
+    public static double Rms(IReadOnlyList<double> coefficients, IReadOnlyList<(double InputChange, double OutputChange)> samples)
+    {
+        if (samples.Count == 0) throw new ArgumentException("the RMS of no samples is undefined");
+        double sum = 0;
+        foreach (var (x, y) in samples)
+        {
+            var r = Evaluate(coefficients, x) - y;
+            sum += r * r;
+        }
+        return Math.Sqrt(sum / samples.Count);
+    }
+
     /// <summary>
     /// The (input change, output change) pairs of consecutive steps of dense runs, from each run's model
     /// inputs and guided predictions per step (what `jano calibrate` records).

@@ -22,7 +22,9 @@ public sealed class TeaCacheGate(int values, double threshold, IReadOnlyList<dou
         var reuse = false;
         if (_hasPrevious && threshold > 0)
         {
-            Accumulated += TeaCacheCalibration.Evaluate(coefficients, RelativeL1(input, _previous));
+            // A change is never negative; a polynomial evaluated outside the range it was fitted on can be,
+            // and a negative term would let the sum shrink and the gate reuse forever.
+            Accumulated += Math.Max(0, TeaCacheCalibration.Evaluate(coefficients, RelativeL1(input, _previous)));
             reuse = Accumulated < threshold;
         }
         input.CopyTo(_previous);

@@ -64,6 +64,9 @@ public sealed record GenerationRequest
     /// </summary>
     public bool CheckLatents { get; init; } = true;
 
+    /// <summary>Sees each step's model input and guided prediction (calibration: `jano calibrate`); null: nothing records.</summary>
+    public Acceleration.IStepRecorder? Recorder { get; init; }
+
     /// <summary>Checks what can be checked without the model; messages name the field.</summary>
     public void Validate()
     {

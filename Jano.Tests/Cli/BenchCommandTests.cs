@@ -26,9 +26,11 @@ public sealed class BenchCommandTests
 
     private string Out(string name) => Path.Combine(_model.Folder, name);
 
+    /// <summary>Dense against Jano unless the test names other methods.</summary>
     private (int Code, string Out, string Err) Bench(string output, params string[] extra) =>
         CliRunner.Run(["bench", "--package", _model.Package, "--prompts-file", _prompts, "--seeds", "1", "--repeats", "1",
-            "--warmup-runs", "1", "--steps", "5", "--warmup", "2", "--cooldown", "1", "--threads", "1", "--out", output, .. extra]);
+            "--warmup-runs", "1", "--steps", "5", "--warmup", "2", "--cooldown", "1", "--threads", "1", "--out", output,
+            .. extra.Contains("--methods") ? Array.Empty<string>() : ["--methods", "jano"], .. extra]);
 
     private static JsonElement Method(JsonDocument json, string name) =>
         json.RootElement.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == name);
@@ -119,5 +121,83 @@ public sealed class BenchCommandTests
         var r = CliRunner.Run("bench", "--package", _model.Package, "--prompts-file", Out("nowhere.txt"), "--out", Out("x"));
         Assert.That(r.Code, Is.EqualTo(1));
         Assert.That(r.Err, Does.Contain("nowhere.txt"));
+    }
+}
+
+/// <summary>`jano bench --methods all --sweep` on a tiny random package: every method at its settings, one report row each, the front marked.</summary>
+[TestFixture]
+public sealed class BenchSweepCommandTests
+{
+    private TinyPixArt _model = null!;
+    private string _prompts = null!;
+
+    [OneTimeSetUp]
+    public void Export()
+    {
+        _model = new TinyPixArt(layers: 2, heads: 2, headDim: 8, sample: 16, patch: 2, inChannels: 1, outChannels: 1, caption: 384, seed: 3);
+        _model.Export();
+        _prompts = Path.Combine(_model.Folder, "prompts.txt");
+        File.WriteAllText(_prompts, "a sneaker\n");
+    }
+
+    [OneTimeTearDown]
+    public void Cleanup() => _model.Dispose();
+
+    private (int Code, string Out, string Err) Bench(string output, params string[] extra) =>
+        CliRunner.Run(["bench", "--package", _model.Package, "--prompts-file", _prompts, "--seeds", "1", "--repeats", "1",
+            "--warmup-runs", "0", "--steps", "10", "--warmup", "2", "--cooldown", "1", "--threads", "1", "--out", Path.Combine(_model.Folder, output), .. extra]);
+
+    private static List<JsonElement> Methods(JsonDocument json) => [.. json.RootElement.GetProperty("methods").EnumerateArray()];
+
+    [Test]
+    public void AllMethodsSweptWithoutACalibrationLeaveOutTeaCacheAndSayWhy()
+    {
+        var r = Bench("sweep", "--methods", "all", "--sweep");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Err, Does.Contain("note: teacache left out: the package has no acceleration.teaCache calibration"));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_model.Folder, "sweep", BenchCommand.JsonName)));
+        var methods = Methods(json);
+        var labels = methods.Select(m => m.GetProperty("method").GetString()!).ToList();
+        Assert.That(labels, Is.Unique);
+        Assert.That(labels[0], Is.EqualTo("dense"));
+        var families = methods.GroupBy(m => m.GetProperty("family").GetString()).ToDictionary(g => g.Key!, g => g.Count());
+        // 10 steps: steps-6, -5, -4, -3; FORA, TaylorSeer and ToCa 4 settings each; Jano and jano+taylor 4 schedules each.
+        Assert.That(families, Is.EquivalentTo(new Dictionary<string, int>
+        {
+            ["dense"] = 1, ["steps"] = 4, ["fora"] = 4, ["taylorseer"] = 4, ["toca"] = 4, ["jano"] = 4, ["jano+taylor"] = 4,
+        }));
+        Assert.That(labels, Does.Contain("steps-5").And.Contain("fora interval=2").And.Contain("toca ratio=0.1").And.Contain("jano+taylor mi6"));
+        Assert.That(json.RootElement.GetProperty("images").GetArrayLength(), Is.EqualTo(labels.Count), "one image per method setting (1 prompt × 1 seed)");
+
+        // The front, recomputed here from the report's own numbers: no marked point is dominated, every unmarked one is.
+        var points = methods.Skip(1).Select(m => (Label: m.GetProperty("method").GetString(), S: m.GetProperty("speedup").GetDouble(),
+            P: m.GetProperty("psnrMean") is var p && p.ValueKind == JsonValueKind.String ? double.PositiveInfinity : p.GetDouble(),
+            Front: m.GetProperty("onParetoFront").GetBoolean())).ToList();
+        foreach (var a in points)
+        {
+            var dominated = points.Any(b => b.Label != a.Label && b.S >= a.S && b.P >= a.P && (b.S > a.S || b.P > a.P));
+            Assert.That(a.Front, Is.EqualTo(!dominated), a.Label);
+        }
+        Assert.That(File.ReadAllText(Path.Combine(_model.Folder, "sweep", BenchCommand.ReportName)), Does.Contain("★"));
+    }
+
+    [Test]
+    public void TeaCacheByNameOnAnUncalibratedPackageIsRefusedNamingCalibrate()
+    {
+        var r = Bench("teacache", "--methods", "dense,teacache");
+        Assert.That(r.Code, Is.EqualTo(2));
+        Assert.That(r.Err, Does.Contain("--methods teacache: the package has no acceleration.teaCache calibration; run `jano calibrate`"));
+    }
+
+    [TestCase("fora,nope", "unknown method 'nope'")]
+    [TestCase("fora,,toca", "has an empty name between commas")]
+    [TestCase("dense", "names only dense")]
+    [TestCase("steps-x", "steps-K needs a whole number")]
+    public void BadMethodListsAreOneLine(string list, string message)
+    {
+        var r = Bench("bad", "--methods", list);
+        Assert.That(r.Code, Is.EqualTo(2));
+        Assert.That(r.Err.TrimEnd().Split('\n'), Has.Length.EqualTo(1), r.Err);
+        Assert.That(r.Err, Does.Contain(message));
     }
 }

@@ -11,9 +11,10 @@ using Jano.Runtime.Scheduling;
 namespace Jano.Cli;
 
 /// <summary>
-/// `jano bench`: dense against Jano on one package over a prompt × seed set, in one process, runs
-/// interleaved after warm-up (docs/BENCHMARKS.md). Prints the method table and writes
-/// bench.md, bench.json and bench.png into --out.
+/// `jano bench`: every accelerator (or those --methods names) against dense on one package over a prompt ×
+/// seed set, in one process, runs interleaved after warm-up; --sweep runs each at 3–4 settings
+/// (docs/BENCHMARKS.md, docs/ACCELERATORS.md). Prints the method table and writes bench.md, bench.json
+/// and the Pareto plot bench.png into --out.
 /// </summary>
 public static class BenchCommand
 {
@@ -30,15 +31,17 @@ public static class BenchCommand
         var repeats = CliOptions.Int("--repeats", "Timed runs of each image per method, interleaved (the median is reported)", 3, 1, 1000, OptionGroups.Benchmark);
         var forcedActive = CliOptions.OptionalDouble("--forced-active", "Replace Jano's analysis by a fixed mask with this fraction of active tokens (scaling studies)", 0, 1, OptionGroups.Benchmark);
         var forcedMedium = CliOptions.OptionalDouble("--forced-medium", "With --forced-active: the fraction of medium tokens", 0, 1, OptionGroups.Benchmark);
+        var methods = CliOptions.Text("--methods", $"Methods to compare with dense, comma-separated, or all ({string.Join(", ", Jano.Runtime.Acceleration.AccelerationMethods.Names)})", "LIST", OptionGroups.Benchmark, BenchMethodSet.All);
+        var sweep = CliOptions.Switch("--sweep", "Run each method at 3–4 settings (thresholds, intervals, step counts, Jano schedules) so the plot shows a curve per method", OptionGroups.Benchmark);
         var steps = CliOptions.OptionalInt("--steps", "Denoising steps (default: the package's)", 1, 10_000, OptionGroups.Generation);
         var guidance = CliOptions.OptionalDouble("--guidance", "Guidance scale (default: the package's)", 0, 1000, OptionGroups.Generation);
         var jano = new JanoFlags();
         var runtime = new RuntimeFlags(defaultProvider: "cpu");
         var output = CliOptions.Text("--out", $"Folder for {ReportName}, {JsonName} and {PlotName}", "DIR", OptionGroups.Output, "bench-results");
         var summary = CliOptions.Text("--summary", "Also append one row per method to this TSV file", "FILE.tsv", OptionGroups.Output);
-        var command = new Command("bench", "Dense against Jano on one package over prompts × seeds, in one process, runs interleaved: time, speed-up, ideal speed-up, PSNR/SSIM")
+        var command = new Command("bench", "Every accelerator (or --methods) against dense on one package over prompts × seeds, in one process, runs interleaved: time, speed-up, ideal speed-up, PSNR/SSIM, Pareto plot")
         {
-            model, promptsFile, seeds, warmupRuns, repeats, forcedActive, forcedMedium, steps, guidance,
+            model, promptsFile, seeds, methods, sweep, warmupRuns, repeats, forcedActive, forcedMedium, steps, guidance,
         };
         jano.AddTo(command, withDense: false);
         runtime.AddTo(command);
@@ -49,6 +52,8 @@ public static class BenchCommand
             Package = parse.GetValue(model),
             PromptsFile = parse.GetValue(promptsFile),
             Seeds = parse.GetValue(seeds),
+            Methods = parse.GetValue(methods)!,
+            Sweep = parse.GetValue(sweep),
             WarmupRuns = parse.GetValue(warmupRuns),
             Repeats = parse.GetValue(repeats),
             ForcedActive = parse.GetValue(forcedActive),
@@ -68,6 +73,9 @@ public static class BenchCommand
         public string? Package { get; init; }
         public string? PromptsFile { get; init; }
         public int Seeds { get; init; } = 2;
+        /// <summary>"all" or comma-separated method names (<see cref="BenchMethodSet"/>).</summary>
+        public string Methods { get; init; } = BenchMethodSet.All;
+        public bool Sweep { get; init; }
         public int WarmupRuns { get; init; } = 1;
         public int Repeats { get; init; } = 3;
         public double? ForcedActive { get; init; }
@@ -101,10 +109,21 @@ public static class BenchCommand
         BenchPrompts.CheckAll(pipeline, promptLines, promptsFile); // every line before the first image runs
         var manifest = pipeline.Package.Manifest;
         var jano = janoFlags.Resolve(manifest) ?? ReferencePreset(manifest);
-        jano.Validate(steps ?? manifest.Defaults.Steps, manifest.Geometry.Height, manifest.Geometry.Width);
+        var denseSteps = steps ?? manifest.Defaults.Steps;
+        jano.Validate(denseSteps, manifest.Geometry.Height, manifest.Geometry.Width);
+        var notes = new List<string>();
+        var presets = manifest.JanoPresets ?? JanoPresets.For(manifest.Geometry.Height, manifest.Geometry.Width).ToDictionary(p => p.Key, p => p.Value);
+        var methods = BenchMethodSet.Resolve(s.Methods, s.Sweep, denseSteps, jano, presets, manifest.Acceleration?.TeaCache is not null, notes);
+        foreach (var m in methods.Where(m => m.Jano is not null && m.Jano != jano))
+        {
+            try { m.Jano!.Validate(denseSteps, manifest.Geometry.Height, manifest.Geometry.Width); }
+            catch (ArgumentException e) { throw new UsageException($"--sweep: {m.Label}: {e.Message}"); }
+        }
+        foreach (var n in notes) stderr.WriteLine($"note: {n}");
         var settings = new BenchSettings
         {
             Items = BenchItem.Cross(prompts, seeds),
+            Methods = methods,
             Steps = steps,
             Guidance = guidance,
             WarmupRuns = warmupRuns,
@@ -118,7 +137,7 @@ public static class BenchCommand
         };
 
         var measurements = new BenchRunner(pipeline, settings, stderr).Run();
-        var report = BenchSummary.Create(measurements, settings, pipeline.Package, MachineInfo.Current(), DateTimeOffset.UtcNow);
+        var report = BenchSummary.Create(measurements, settings, pipeline.Package, MachineInfo.Current(), DateTimeOffset.UtcNow) with { Sweep = s.Sweep, Notes = notes };
         var markdownPath = Path.Combine(output, ReportName);
         var jsonPath = Path.Combine(output, JsonName);
         var plotPath = Path.Combine(output, PlotName);

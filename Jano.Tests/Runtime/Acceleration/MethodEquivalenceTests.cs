@@ -99,6 +99,18 @@ public sealed class MethodEquivalenceTests
     }
 
     [Test]
+    public void JanoTaylorWithHorizonZeroIsPlainJano()
+    {
+        var mask = TokenMask.Forced(Tokens, 0.25, 0.25, seed: 6);
+        var jano = _pipeline.Generate(Request(M("jano"), Small, mask));
+        var held = _pipeline.Generate(Request(M("jano+taylor", ("horizon", "0")), Small, mask));
+        Assert.That(held.Image, Is.EqualTo(jano.Image));
+        var far = _pipeline.Generate(Request(M("jano+taylor", ("horizon", "1000")), Small, mask));
+        var near = _pipeline.Generate(Request(M("jano+taylor", ("horizon", "1")), Small, mask));
+        Assert.That(TestData.MaxAbsDiff(far.Image, near.Image), Is.GreaterThan(0), "a frozen stretch longer than one step forecasts past the horizon");
+    }
+
+    [Test]
     public void StepsKRunsKStepsAndCountsItsSpeedupAgainstTheRequestedSteps()
     {
         var result = _pipeline.Generate(Request(M("steps-5")));

@@ -40,18 +40,20 @@ public static class BenchMarkdown
             $"- package: {r.Package} ({r.Depth} blocks × width {r.Width}, {r.Tokens} tokens, {r.DType})",
             string.Create(Inv, $"- generation: {r.Steps} steps, guidance {r.Guidance}, threads {(r.Threads == 0 ? "all" : r.Threads.ToString(Inv))}, provider {r.Provider}, attention {r.Attention}, buffers: {r.Buffers}"),
             string.Create(Inv, $"- jano: warm-up {j.Warmup}, cool-down {j.Cooldown}, blocks {j.BlockHeight}×{j.BlockWidth}, thresholds {j.StaticThreshold}/{j.MediumThreshold}, intervals {j.StaticInterval}/{j.MediumInterval}{forced}"),
-            $"- set: {Count(r.Prompts, "prompt")} × {Count(r.Seeds, "seed")}; {Count(r.WarmupRuns, "warm-up run")} per method, then {Count(r.Repeats, "interleaved repeat")}; times are medians of wall time per image");
+            $"- set: {Count(r.Prompts, "prompt")} × {Count(r.Seeds, "seed")}; {Count(r.WarmupRuns, "warm-up run")} per method, then {Count(r.Repeats, "interleaved repeat")}; times are medians of wall time per image",
+            $"- methods: {Count(r.Methods.Count - 1, "method setting")} against dense{(r.Sweep ? " (--sweep)" : "")}; ★ marks the Pareto front (no other setting both faster and closer to dense)"
+                + string.Concat(r.Notes.Select(n => $"{Environment.NewLine}- note: {n}")));
     }
 
     /// <summary>The method table and the breakdown of where the time goes (what the command prints).</summary>
     public static string Tables(BenchReport r)
     {
         var s = new StringBuilder();
-        s.AppendLine("| method | images | median ms/image | ms/step | speed-up | PSNR dB mean (min) | SSIM mean (min) | ideal speed-up | measured ÷ ideal | tokens active / medium / static |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        s.AppendLine("| method | images | median ms/image | ms/step | speed-up | PSNR dB mean (min) | SSIM mean (min) | ideal speed-up | measured ÷ ideal | tokens active / medium / static | front |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|");
         foreach (var m in r.Methods)
             s.AppendLine(string.Create(Inv,
-                $"| {m.Method} | {m.Runs} | {m.MedianWallMs:F1} | {m.MedianStepMs:F2} | {m.Speedup:F2}x | {Db(m.PsnrMean)} ({Db(m.PsnrMin)}) | {Ratio(m.SsimMean)} ({Ratio(m.SsimMin)}) | {m.IdealSpeedup:F2}x | {m.MeasuredOverIdeal:F2} | {100 * m.ActiveFraction:F1}% / {100 * m.MediumFraction:F1}% / {100 * m.StaticFraction:F1}% |"));
+                $"| {m.Method} | {m.Runs} | {m.MedianWallMs:F1} | {m.MedianStepMs:F2} | {m.Speedup:F2}x | {Db(m.PsnrMean)} ({Db(m.PsnrMin)}) | {Ratio(m.SsimMean)} ({Ratio(m.SsimMin)}) | {m.IdealSpeedup:F2}x | {m.MeasuredOverIdeal:F2} | {Levels(m)} | {(m.OnParetoFront ? "★" : "")} |"));
         s.AppendLine();
         s.AppendLine("Where the time goes (mean ms per image; token rows = patch gather, K/V and output scatter, reordering; rest = guidance, sampler, unpatchify, set-up):");
         s.AppendLine();
@@ -65,6 +67,11 @@ public static class BenchMarkdown
         }
         return s.ToString();
     }
+
+    /// <summary>Jano's token levels; methods without Jano's schedule have none to show.</summary>
+    private static string Levels(MethodResult m) => m.Family.StartsWith("jano", StringComparison.Ordinal)
+        ? string.Create(Inv, $"{100 * m.ActiveFraction:F1}% / {100 * m.MediumFraction:F1}% / {100 * m.StaticFraction:F1}%")
+        : "–";
 
     private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 

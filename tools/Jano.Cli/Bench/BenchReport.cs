@@ -31,6 +31,12 @@ public sealed record BenchReport
     public required int Repeats { get; init; }
     public required JanoOptions Jano { get; init; }
     public ForcedFractions? Forced { get; init; }
+    /// <summary>Whether each method ran at several settings (`--sweep`).</summary>
+    public bool Sweep { get; init; }
+
+    /// <summary>What the command decided for the user (a method left out, and why).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public required IReadOnlyList<MethodResult> Methods { get; init; }
     public required IReadOnlyList<ImageResult> Images { get; init; }
 

@@ -1,6 +1,7 @@
-using Jano.Runtime.Engine;
 using System.Diagnostics;
 using System.Globalization;
+using Jano.Cli.CommandLine;
+using Jano.Runtime.Engine;
 using Jano.Runtime.Pipeline;
 using Jano.Runtime.Scheduling;
 
@@ -9,15 +10,12 @@ namespace Jano.Cli.Bench;
 /// <summary>
 /// Runs the methods over the item set in one process on one pipeline (same sessions, same caches):
 /// warm-up first, then every item with every method back to back, repeated. The order of the methods
-/// alternates from one item to the next (dense, jano, jano, dense, …) so that neither always runs
-/// right after the other: drift in machine load and cache state falls on both alike.
+/// rotates from one item to the next (with two methods: dense, jano, then jano, dense) so that no method
+/// always runs right after another: drift in machine load and cache state falls on all alike.
 /// </summary>
 public sealed class BenchRunner(TextToImagePipeline pipeline, BenchSettings settings, TextWriter log)
 {
-    public const string Dense = "dense";
-    public const string Jano = "jano";
-
-    public static readonly IReadOnlyList<string> Methods = [Dense, Jano];
+    public const string Dense = BenchMethod.DenseLabel;
 
     private readonly TokenMask? _forcedMask = settings.Forced?.Mask(pipeline.Package.Manifest.Geometry.Tokens);
 
@@ -25,35 +23,45 @@ public sealed class BenchRunner(TextToImagePipeline pipeline, BenchSettings sett
     {
         var measurements = new BenchMeasurements();
         var items = settings.Items;
+        var methods = settings.Methods;
         for (var w = 0; w < settings.WarmupRuns; w++)
-            foreach (var method in Methods)
+            foreach (var method in methods)
             {
                 var item = items[w % items.Count];
                 var wallMs = Time(method, item, out _);
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up {w + 1}/{settings.WarmupRuns}: {method}, {wallMs:F0} ms"));
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up {w + 1}/{settings.WarmupRuns}: {method.Label}, {wallMs:F0} ms"));
             }
 
-        var total = settings.Repeats * items.Count * Methods.Count;
+        var total = settings.Repeats * items.Count * methods.Count;
         var done = 0;
+        var progress = CliProgress.For(log, "bench", "runs");
         for (var r = 0; r < settings.Repeats; r++)
             for (var i = 0; i < items.Count; i++)
             {
-                var order = (r * items.Count + i) % 2 == 0 ? Methods : Methods.Reverse();
-                foreach (var method in order)
+                var item = items[i];
+                foreach (var method in Rotated(methods, r * items.Count + i))
                 {
-                    var item = items[i];
                     var wallMs = Time(method, item, out var result);
                     var attentionInSessions = pipeline.Options.Attention == "ort";
-                    measurements.Runs.Add(new BenchRun(method, item, r, wallMs, TimeBreakdown.Of(result, wallMs, attentionInSessions), result.Jano));
-                    measurements.KeepImage(method, item, result);
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"[{++done}/{total}] {method,-5} '{item.Prompt}' seed {item.Seed}: {wallMs:F0} ms"));
+                    measurements.Runs.Add(new BenchRun(method.Label, item, r, wallMs, TimeBreakdown.Of(result, wallMs, attentionInSessions), result.Jano, IdealSpeedup(result)));
+                    measurements.KeepImage(method.Label, item, result);
+                    progress.Report(++done, total, string.Create(CultureInfo.InvariantCulture, $"{method.Label} '{item.Prompt}' seed {item.Seed}: {wallMs:F0} ms"));
                 }
             }
         return measurements;
     }
 
-    private double Time(string method, BenchItem item, out GenerationResult result)
+    /// <summary>The methods starting at position k mod count: two methods alternate (the order the harness always had).</summary>
+    public static IEnumerable<BenchMethod> Rotated(IReadOnlyList<BenchMethod> methods, int k)
+    {
+        var start = k % methods.Count;
+        for (var j = 0; j < methods.Count; j++) yield return methods[(start + j) % methods.Count];
+    }
+
+    /// <summary>The generation's FLOP speed-up over dense: the accelerator's, else Jano's, else 1 (dense).</summary>
+    private static double IdealSpeedup(GenerationResult result) => result.Acceleration?.IdealSpeedup ?? result.Jano?.IdealSpeedup ?? 1;
+
+    private double Time(BenchMethod method, BenchItem item, out GenerationResult result)
     {
         var request = new GenerationRequest
         {
@@ -61,8 +69,9 @@ public sealed class BenchRunner(TextToImagePipeline pipeline, BenchSettings sett
             Seed = item.Seed,
             Steps = settings.Steps,
             Guidance = settings.Guidance,
-            Jano = method == Jano ? settings.Jano : null,
-            ForcedMask = method == Jano ? _forcedMask : null,
+            Method = method.Method,
+            Jano = method.Jano,
+            ForcedMask = method.UsesJano ? _forcedMask : null,
         };
         LoadCaption(item.Prompt, request.NegativePrompt);
         var start = Stopwatch.GetTimestamp();

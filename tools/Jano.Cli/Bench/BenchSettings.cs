@@ -8,6 +8,9 @@ public sealed record BenchSettings
 {
     public required IReadOnlyList<BenchItem> Items { get; init; }
 
+    /// <summary>Dense first, then every method and setting to compare with it (<see cref="BenchMethodSet"/>).</summary>
+    public required IReadOnlyList<BenchMethod> Methods { get; init; }
+
     /// <summary>Null: the package's default.</summary>
     public int? Steps { get; init; }
 
@@ -27,6 +30,7 @@ public sealed record BenchSettings
     /// <summary>Where the step loop's buffers live (the step device's description).</summary>
     public string Buffers { get; init; } = "host memory";
     public string Attention { get; init; } = "ort";
+    /// <summary>The Jano options the flags chose (what the Jano family runs without a sweep).</summary>
     public required JanoOptions Jano { get; init; }
 
     /// <summary>Replaces Jano's analysis with a fixed random mask of these fractions (scaling study), or null.</summary>

@@ -14,10 +14,11 @@ public static class BenchSummary
     {
         var manifest = package.Manifest;
         var steps = settings.Steps ?? manifest.Defaults.Steps;
-        var images = BenchRunner.Methods.SelectMany(method => settings.Items.Select(item => Image(m, method, item))).ToList();
+        var images = settings.Methods.SelectMany(method => settings.Items.Select(item => Image(m, method.Label, item))).ToList();
         var denseMedian = WallClock.Median(Walls(m, BenchRunner.Dense));
-        var methods = BenchRunner.Methods.Select(method =>
+        var methods = settings.Methods.Select(bench =>
         {
+            var method = bench.Label;
             var runs = m.Runs.Where(r => r.Method == method).ToList();
             var mine = images.Where(i => i.Method == method).ToList();
             var median = WallClock.Median(runs.Select(r => r.WallMs));
@@ -29,6 +30,8 @@ public static class BenchSummary
             return new MethodResult
             {
                 Method = method,
+                Family = bench.Family,
+                Setting = bench.Setting,
                 Runs = runs.Count,
                 MedianWallMs = median,
                 MedianStepMs = median / steps,
@@ -45,6 +48,8 @@ public static class BenchSummary
                 Breakdown = TimeBreakdown.Mean(runs.Select(r => r.Breakdown).ToList()),
             };
         }).ToList();
+        var front = BenchPareto.Front(methods.Select(r => r.Method == BenchRunner.Dense ? null : ((double, double)?)(r.Speedup, r.PsnrMean ?? double.NegativeInfinity)).ToList());
+        methods = [.. methods.Select((r, i) => r with { OnParetoFront = front.Contains(i) })];
         return new BenchReport
         {
             Date = date,
@@ -79,7 +84,8 @@ public static class BenchSummary
     {
         var median = WallClock.Median(Walls(m, method, item));
         var denseMedian = WallClock.Median(Walls(m, BenchRunner.Dense, item));
-        var report = m.Runs.First(r => r.Method == method && r.Item == item).Jano;
+        var run = m.Runs.First(r => r.Method == method && r.Item == item);
+        var report = run.Jano;
         double? psnr = null, ssim = null;
         if (method != BenchRunner.Dense)
         {
@@ -89,6 +95,6 @@ public static class BenchSummary
             if (m.Height >= SsimWindow && m.Width >= SsimWindow) ssim = ImageMetrics.Ssim(image, dense, m.Channels, m.Height, m.Width);
         }
         return new ImageResult(method, item.Prompt, item.Seed, median, denseMedian / median, psnr, ssim,
-            report?.IdealSpeedup ?? 1, report?.ActiveFraction ?? 1);
+            run.IdealSpeedup, report?.ActiveFraction ?? 1);
     }
 }

@@ -6,7 +6,17 @@ namespace Jano.Cli.Bench;
 /// </summary>
 public sealed record MethodResult
 {
+    /// <summary>The method and its setting as one label ("fora interval=2"); unique within a report.</summary>
     public required string Method { get; init; }
+
+    /// <summary>The method without its setting ("fora", "steps" for steps-K): the plot's curve it belongs to.</summary>
+    public string Family { get; init; } = "";
+
+    /// <summary>What distinguishes this setting from the family's others ("interval=2", "25 steps", a Jano schedule's name).</summary>
+    public string Setting { get; init; } = "";
+
+    /// <summary>No other method of the report is at least as fast and at least as close to dense, and better in one (dense itself is left out).</summary>
+    public bool OnParetoFront { get; init; }
 
     /// <summary>Measured generations (items × repeats).</summary>
     public required int Runs { get; init; }
