@@ -12,8 +12,9 @@ public sealed record BatchRunSettings
     public RuntimeOptions Runtime { get; init; } = new();
     /// <summary>
     /// Images per forward (--batch-size k): consecutive items of the shard that can share a forward (one
-    /// package, size, step count; dense) run k at a time, B = k or 2k with guidance. Items that cannot (Jano
-    /// items: each image its own token order) run one at a time.
+    /// package, size and step count; all dense, or all Jano with one preset) run k at a time, B = k or 2k
+    /// with guidance. Jano items of a batch compute the union of their masks
+    /// (<see cref="Pipeline.TextToImagePipeline.GenerateBatch"/>), so their images differ from k = 1.
     /// </summary>
     public int BatchSize { get; init; } = 1;
 }

@@ -146,7 +146,8 @@ public sealed class BatchRunner : IDisposable
                 {
                     var result = results[id];
                     if (result.Error is { } error) throw error;
-                    index.Append(Write(it, result.Value!, output));
+                    var unionOf = group.Count > 1 && result.Value!.Method == "jano" && result.Batched ? group.Select(g => g.Item.Id).ToList() : null;
+                    index.Append(Write(it, result.Value!, output, unionOf));
                     generated++;
                 }
                 catch (Exception e) when (IsItemFailure(e))
@@ -166,8 +167,8 @@ public sealed class BatchRunner : IDisposable
     private static bool IsItemFailure(Exception e) =>
         e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or NonFiniteLatentsException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
-    /// <summary>One item's generation: its result, or the failure to record for it.</summary>
-    private readonly record struct Outcome(GenerationResult? Value, Exception? Error);
+    /// <summary>One item's generation: its result (from the group's batched forward, or alone), or the failure to record for it.</summary>
+    private readonly record struct Outcome(GenerationResult? Value, Exception? Error, bool Batched = false);
 
     private bool CanShareAForward(IReadOnlyList<PreparedItem> group, PreparedItem next) =>
         next.PackageFolder == group[0].PackageFolder
@@ -186,7 +187,7 @@ public sealed class BatchRunner : IDisposable
             try
             {
                 var results = PipelineFor(group[0].PackageFolder).GenerateBatch(group.Select(g => g.Request).ToList());
-                for (var j = 0; j < group.Count; j++) outcomes[group[j].Item.Id] = new Outcome(results[j], null);
+                for (var j = 0; j < group.Count; j++) outcomes[group[j].Item.Id] = new Outcome(results[j], null, Batched: true);
                 return outcomes;
             }
             catch (Exception e) when (IsItemFailure(e)) { outcomes.Clear(); }
@@ -199,7 +200,7 @@ public sealed class BatchRunner : IDisposable
         return outcomes;
     }
 
-    private BatchIndexEntry Write(PreparedItem it, GenerationResult result, string output)
+    private BatchIndexEntry Write(PreparedItem it, GenerationResult result, string output, IReadOnlyList<string>? janoUnionOf)
     {
         var pipeline = PipelineFor(it.PackageFolder);
         var png = ImageWriter.EncodePng([result.Image], result.Channels, result.Height, result.Width);
@@ -210,7 +211,7 @@ public sealed class BatchRunner : IDisposable
             Id = item.Id, Line = item.Line, Prompt = item.Prompt, Negative = it.Request.NegativePrompt, Seed = it.Request.Seed,
             Steps = result.Steps, Guidance = result.Guidance, Width = result.Width, Height = result.Height, Sampler = result.Sampler,
             Method = it.Method, Jano = it.Request.Jano, Model = item.Model ?? pipeline.Package.Manifest.Name,
-            PackageSha256 = pipeline.Package.ManifestSha256, Image = image,
+            PackageSha256 = pipeline.Package.ManifestSha256, Image = image, JanoUnionOf = janoUnionOf,
         };
         var json = System.Text.Encoding.UTF8.GetBytes(sidecar.ToJson());
         Jano.Core.IO.FilePair.Write(Path.Combine(output, image), s => s.Write(png), Path.Combine(output, item.Id + ".json"), s => s.Write(json));

@@ -3,6 +3,7 @@ using Jano.Core.Packages;
 using Jano.Runtime.Engine;
 using Jano.Runtime.Sampling;
 using Jano.Runtime.Schedulers;
+using Jano.Runtime.Scheduling;
 
 namespace Jano.Runtime.Pipeline;
 
@@ -12,10 +13,10 @@ public sealed partial class TextToImagePipeline
     private readonly List<IScheduler> _batchSchedulers = [];
 
     /// <summary>
-    /// Whether <see cref="GenerateBatch"/> can run these requests in one batch: dense (no Jano options, no
-    /// method), one latent size, one step count, all with guidance or all without (so every image has the
-    /// same number of branches), and for a package that takes guidance as an input (FLUX.1-dev) one
-    /// guidance scale. Null when they can; else why not.
+    /// Whether <see cref="GenerateBatch"/> can run these requests in one batch: all dense or all Jano with
+    /// the same options (no other method, no forced mask), one latent size, one step count, all with
+    /// guidance or all without (so every image has the same number of branches), and for a package that
+    /// takes guidance as an input (FLUX.1-dev) one guidance scale. Null when they can; else why not.
     /// </summary>
     public string? WhyNotOneBatch(IReadOnlyList<GenerationRequest> requests)
     {
@@ -28,7 +29,8 @@ public sealed partial class TextToImagePipeline
         var branches = GuidanceFor(first, guidance).Cfg != 1.0;
         foreach (var r in requests)
         {
-            if (r.Jano is not null || r.Method is not null || r.ForcedMask is not null) return "a request accelerates (batched forwards run dense)";
+            if (r.Method is not null || r.ForcedMask is not null) return "a request names an acceleration method or a forced mask (batches run dense or Jano)";
+            if (r.Jano != first.Jano) return "the requests differ in Jano options (dense and Jano, or two presets)";
             var g = GeometryFor(r);
             if (g.Height != geometry.Height || g.Width != geometry.Width) return "the requests differ in size";
             if ((r.Steps ?? m.Defaults.Steps) != steps) return "the requests differ in step count";
@@ -42,11 +44,17 @@ public sealed partial class TextToImagePipeline
     /// <summary>
     /// Generates several images in one batch: every step is one forward over all images' branches
     /// (B = images × branches), each image with its own noise (seed), captions, guidance scale and scheduler
-    /// state. Dense only; <see cref="WhyNotOneBatch"/> says what a batch must share. Results come in request
-    /// order; each result's step times are the batch's divided by the number of images (the cost per image).
-    /// An image of a batch may differ from the same request generated alone in the last bits (the captions
-    /// are padded to the batch's longest, and matrix products may block a larger batch differently); a
-    /// batch of the same requests always gives the same bytes.
+    /// state; <see cref="WhyNotOneBatch"/> says what a batch must share. Results come in request order; each
+    /// result's step times are the batch's divided by the number of images (the cost per image).
+    /// With Jano every image runs its own warm-up analysis and gets its own mask; as the engine's graphs take
+    /// one position table for the batch, the batch shares one token order, that of the union of the masks
+    /// (each token at its most active level over the images), and every step computes the union's prefix for
+    /// the step's level. Each image thus has at least its own tokens computed, and more: a Jano image of a
+    /// batch is the image its request gives alone with the union as a forced mask, closer to dense than
+    /// alone, and costs the union's tokens (which grow with the batch).
+    /// A dense image of a batch may differ from the same request alone in the last bits (captions are
+    /// padded to the batch's longest, and matrix products may block a larger batch differently; on the CPU
+    /// provider the default model's are the same bits); a batch of the same requests gives the same bytes.
     /// </summary>
     public IReadOnlyList<GenerationResult> GenerateBatch(IReadOnlyList<GenerationRequest> requests)
     {
@@ -57,7 +65,8 @@ public sealed partial class TextToImagePipeline
         var first = requests[0];
         var steps = first.Steps ?? m.Defaults.Steps;
         var geometry = GeometryFor(first, out var sizeNote);
-        var notes = new[] { sizeNote }.OfType<string>().ToList();
+        var jano = EffectiveJano(first, out var janoNote);
+        var notes = new[] { sizeNote, janoNote }.OfType<string>().ToList();
         var engine = EngineFor(geometry, k);
         var schedulers = SchedulersFor(k);
         var fluxSigmas = m.Family == Jano.Core.Stages.FluxStages.Family && _scheduler is FlowMatchEulerDiscreteScheduler && m.Components.Scheduler.Config is not null;
@@ -80,6 +89,7 @@ public sealed partial class TextToImagePipeline
         var cond = requests.Select(r => r.PromptStates ?? Encode(r.Prompt, nameof(r.PromptStates))).ToList();
         var uncond = useGuidance ? requests.Select(r => r.NegativePromptStates ?? Encode(r.NegativePrompt, nameof(r.NegativePromptStates))).ToList() : null;
         engine.ResetOrder();
+        engine.KeepBlockResidual = false;
         engine.SetImageCaptions(cond, uncond);
         var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds / k;
 
@@ -108,6 +118,18 @@ public sealed partial class TextToImagePipeline
         }
 
         var branches = useGuidance ? 2 : 1;
+        JanoPlanner[]? planners = null;
+        if (jano is not null)
+        {
+            planners = new JanoPlanner[k];
+            for (var j = 0; j < k; j++)
+            {
+                planners[j] = new JanoPlanner(jano, steps, tokens, new BlockDynamicsAnalysis(jano, geometry, _blockDynamics));
+                planners[j].RecordInitialNoise(latents[j]);
+            }
+        }
+        TokenMask? union = null;
+        var masks = new TokenMask?[k];
         var stepMs = new double[steps];
         var before = Snapshot(engine.Timings);
         long totalTicks = 0;
@@ -116,7 +138,10 @@ public sealed partial class TextToImagePipeline
             var stepStart = Stopwatch.GetTimestamp();
             for (var j = 0; j < k; j++)
                 if (schedulers[j].ScalesModelInput) schedulers[j].ScaleModelInput(i, latents[j], modelInput[j]);
-            engine.ForwardImages(modelInput, schedulers[0].ModelTimestep(i), tokens);
+            var n = union is null ? tokens : union.TokensFor(planners![0].Levels[i]);
+            if (planners is not null)
+                foreach (var planner in planners) { planner.TokensFor(i + 1); planner.TokensPerStep[i] = n; } // what ran: the union's prefix
+            engine.ForwardImages(modelInput, schedulers[0].ModelTimestep(i), n);
             for (var j = 0; j < k; j++)
             {
                 if (useGuidance)
@@ -124,8 +149,16 @@ public sealed partial class TextToImagePipeline
                 else
                     engine.Output(j).CopyTo(guided[j]);
                 engine.Unpatchify(guided[j], prediction[j]);
+                if (planners is not null) masks[j] = planners[j].AfterStep(i + 1, prediction[j]);
                 schedulers[j].Step(i, prediction[j], latents[j]);
                 if (requests[j].CheckLatents) LatentGuard.AfterStep(latents[j], prediction[j], i + 1, steps, requests[j].Seed);
+            }
+            if (planners is not null && masks[0] is not null)
+            {
+                // Every image's mask is built after the same warm-up step: from now on the batch runs the union's order.
+                union = Union(masks!);
+                engine.SetOrder(union.Order);
+                Array.Clear(masks);
             }
             var elapsed = Stopwatch.GetTimestamp() - stepStart;
             totalTicks += elapsed;
@@ -139,6 +172,8 @@ public sealed partial class TextToImagePipeline
             RowsTicks = timings.RowsTicks / k, TotalTicks = timings.TotalTicks / k,
         };
 
+        var captionTokens = cond.Concat(uncond ?? []).Max(c => c.Tokens);
+        var flops = FlopShape.Of(m, captionTokens, cond[0].Pooled?.Length ?? 0).At(geometry);
         var results = new GenerationResult[k];
         var f = _decoder.UpscaleFactor;
         for (var j = 0; j < k; j++)
@@ -146,11 +181,22 @@ public sealed partial class TextToImagePipeline
             var decodeStart = Stopwatch.GetTimestamp();
             var image = _decoder.Decode(latents[j], geometry.Height, geometry.Width);
             var decodeMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;
-            results[j] = new GenerationResult(image, _decoder.OutputChannels, geometry.Height * f, geometry.Width * f, steps, guidance[j], schedulers[j].Name, "dense",
-                perImage, (double[])stepMs.Clone(), textMs, null, notes)
+            var report = planners is null ? null : Report(planners[j], stepMs, flops, branches);
+            results[j] = new GenerationResult(image, _decoder.OutputChannels, geometry.Height * f, geometry.Width * f, steps, guidance[j], schedulers[j].Name, jano is null ? "dense" : "jano",
+                perImage, (double[])stepMs.Clone(), textMs, report, notes)
             { Latents = latents[j], DecodeMs = decodeMs, TrueCfg = scales[j].TrueCfg };
         }
         return results;
+    }
+
+    /// <summary>Each token at its most active level over the masks (Active &lt; Medium &lt; Static).</summary>
+    public static TokenMask Union(IReadOnlyList<TokenMask> masks)
+    {
+        var levels = (TokenLevel[])masks[0].Levels.Clone();
+        foreach (var mask in masks.Skip(1))
+            for (var t = 0; t < levels.Length; t++)
+                if (mask.Levels[t] < levels[t]) levels[t] = mask.Levels[t];
+        return new TokenMask(levels);
     }
 
     private IReadOnlyList<IScheduler> SchedulersFor(int images)

@@ -234,6 +234,28 @@ public sealed class BatchRunnerTests
     }
 
     [Test]
+    public void AJanoItemOfABatchedForwardNamesTheBatchInItsSidecar()
+    {
+        using var temp = new TempFolder();
+        var manifest = BatchFolders.Manifest(temp, "jobs.jsonl",
+            """{"id": "j1", "prompt": "a shirt", "seed": 1}""",
+            """{"id": "j2", "prompt": "a sneaker", "seed": 2}""");
+        var jano = new BatchDefaults { Steps = 12, Method = "jano", Preset = "fast" };
+        var alone = temp.File("alone");
+        RunAll(Settings(manifest, alone, jano));
+        var batched = temp.File("batched");
+        RunAll(Settings(manifest, batched, jano) with { BatchSize = 2 });
+        foreach (var id in new[] { "j1", "j2" })
+        {
+            using var a = JsonDocument.Parse(File.ReadAllText(Path.Combine(alone, id + ".json")));
+            using var b = JsonDocument.Parse(File.ReadAllText(Path.Combine(batched, id + ".json")));
+            Assert.That(a.RootElement.TryGetProperty("janoUnionOf", out _), Is.False, "ran alone");
+            Assert.That(b.RootElement.GetProperty("janoUnionOf").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "j1", "j2" }));
+            Assert.That(b.RootElement.GetProperty("method").GetString(), Is.EqualTo("jano"));
+        }
+    }
+
+    [Test]
     public void GroupsAreConsecutiveItemsThatCanShareAForward()
     {
         // Items that share a forward have the same letter; k = 3.

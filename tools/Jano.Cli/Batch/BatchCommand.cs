@@ -24,7 +24,7 @@ public static class BatchCommand
         var size = CliOptions.Size("--size", "Image size of items without \"size\", width x height in pixels (default: the package's)", "WIDTHxHEIGHT", OptionGroups.Generation);
         var method = CliOptions.Choice("--method", "Method of items without \"method\" (default jano: the package's default preset, dense where it does not fit)", "", ["dense", "jano"], OptionGroups.Jano);
         var preset = CliOptions.Text("--jano-preset", "Jano preset of items without \"preset\" (`jano info` lists them)", "NAME", OptionGroups.Jano);
-        var batchSize = CliOptions.Int("--batch-size", "Images per forward for consecutive items that can share one (dense, one package, size and step count): B = k, or 2k with guidance; Jano items run one at a time", 1, 1, BatchHandler.MaxBatchSize, OptionGroups.Runtime);
+        var batchSize = CliOptions.Int("--batch-size", "Images per forward for consecutive items that can share one (one package, size, step count and method): B = k, or 2k with guidance; Jano items of a batch compute the union of their masks", 1, 1, BatchHandler.MaxBatchSize, OptionGroups.Runtime);
         var runtime = new RuntimeFlags(defaultProvider: "auto");
         var truncate = CliOptions.Switch("--truncate", "Cut prompts longer than the text encoder takes instead of failing those items", OptionGroups.Runtime);
 

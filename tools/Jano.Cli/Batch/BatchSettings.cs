@@ -31,6 +31,6 @@ public sealed record BatchSettings
     public string Provider { get; init; } = "auto";
     public string Attention { get; init; } = new Jano.Runtime.RuntimeOptions().Attention;
     public bool Truncate { get; init; }
-    /// <summary>--batch-size k: images per forward for items that can share one (dense, one size and step count).</summary>
+    /// <summary>--batch-size k: images per forward for items that can share one (one size, step count and method).</summary>
     public int BatchSize { get; init; } = 1;
 }
