@@ -1,3 +1,4 @@
+using Jano.Core.Acceleration;
 using System.CommandLine;
 using System.Globalization;
 using Jano.Cli.CommandLine;
@@ -23,6 +24,7 @@ public static class GenerateCommand
         var size = CliOptions.Size("--size", "Image size in pixels, width x height (default: the package's)", "WIDTHxHEIGHT", OptionGroups.Generation);
         var noBinning = CliOptions.Switch("--no-binning", "Generate the size asked even where PixArt would snap it to an aspect-ratio bin", OptionGroups.Generation);
         var count = CliOptions.Int("--count", "Images to generate, side by side in one PNG", 1, 1, 1024, OptionGroups.Generation);
+        var method = CliOptions.Text("--method", $"Accelerator, optionally with parameters, e.g. fora:interval=2 ({string.Join(", ", Jano.Runtime.Acceleration.AccelerationMethods.Names)}; docs/ACCELERATORS.md); default: Jano with the package's default preset (or the method of a tuned --jano-preset)", "NAME[:k=v;...]", OptionGroups.Jano);
         var jano = new JanoFlags();
         var saveMaps = CliOptions.Text("--save-maps", "Write Jano's score and level maps as PNGs into this folder", "DIR", OptionGroups.Jano);
         var compareDense = CliOptions.Switch("--compare-dense", "Also generate dense and print PSNR/SSIM and the measured speed-up", OptionGroups.Jano);
@@ -33,6 +35,7 @@ public static class GenerateCommand
         var scale = CliOptions.Int("--scale", "Upscale the PNG by this factor (nearest neighbour)", 1, 1, 64, OptionGroups.Output);
 
         var command = new Command("generate", "Generate an image from a text prompt with the shipped default model or a package") { prompt, model, seed, steps, guidance, trueCfg, negative, size, noBinning, count };
+        command.Options.Add(method);
         jano.AddTo(command);
         command.Options.Add(saveMaps);
         command.Options.Add(compareDense);
@@ -50,6 +53,7 @@ public static class GenerateCommand
             Size = parse.GetValue(size),
             Binning = !parse.GetValue(noBinning),
             Count = parse.GetValue(count),
+            Method = parse.GetValue(method),
             Jano = jano.Read(parse),
             MapsFolder = parse.GetValue(saveMaps),
             CompareDense = parse.GetValue(compareDense),
@@ -74,6 +78,8 @@ public static class GenerateCommand
         public (int Width, int Height)? Size { get; init; }
         public bool Binning { get; init; } = true;
         public int Count { get; init; } = 1;
+        /// <summary>NAME[:key=value;...] (<see cref="MethodSpec"/>); null: Jano or dense as the flags and the package say.</summary>
+        public string? Method { get; init; }
         public required JanoFlags.Values Jano { get; init; }
         public string? MapsFolder { get; init; }
         public bool CompareDense { get; init; }
@@ -105,12 +111,24 @@ public static class GenerateCommand
         }
         // The library decides whether the options fit this step count: a package default falls back to
         // dense with a note; options the user asked for fail with the reason.
-        request = request with { Jano = janoFlags.Resolve(manifest), FallBackToDense = !janoFlags.Explicit };
-        var jano = pipeline.EffectiveJano(request, out var note);
-        if (note is not null) stderr.WriteLine($"note: {note}");
-        if ((compareDense || mapsFolder is not null) && jano is null)
-            throw new UsageException("--compare-dense and --save-maps need Jano (do not pass --dense)");
-        request = request with { Jano = jano, FallBackToDense = false };
+        var method = GenerateMethod.Resolve(s.Method, janoFlags, manifest);
+        JanoOptions? jano = null;
+        if (method is null || method.UsesJano)
+        {
+            // --method jano… asks for Jano as --jano does: the reference preset where the package has no default, no silent fallback.
+            var asked = janoFlags.Explicit || s.Method is not null;
+            var janoOptions = janoFlags.Resolve(manifest) ?? (asked ? (janoFlags with { Jano = true }).Resolve(manifest) : null);
+            request = request with { Jano = janoOptions, FallBackToDense = !asked };
+            jano = pipeline.EffectiveJano(request, out var note);
+            if (note is not null) stderr.WriteLine($"note: {note}");
+            if (jano is null) method = null; // a package default that cannot act here falls back to dense
+        }
+        if (mapsFolder is not null && jano is null)
+            throw new UsageException("--save-maps needs Jano (a Jano-family method; do not pass --dense)");
+        if (compareDense && jano is null && method is null)
+            throw new UsageException("--compare-dense needs an accelerator (Jano or --method; do not pass --dense)");
+        request = request with { Jano = jano, FallBackToDense = false, Method = method };
+        var methodName = method?.Name ?? (jano is null ? "dense" : "jano");
 
         var progress = CliProgress.For(stderr, "generate", "steps");
         var images = new List<float[]>();
@@ -121,7 +139,7 @@ public static class GenerateCommand
         for (var k = 0; k < count; k++)
         {
             var itemSeed = (long)seed + k;
-            var label = count > 1 ? $"seed {itemSeed}" : (jano is null ? "dense" : "jano");
+            var label = count > 1 ? $"seed {itemSeed}" : methodName;
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = pipeline.Generate(request with { Seed = itemSeed }, report =>
             {
@@ -140,13 +158,14 @@ public static class GenerateCommand
             if (result.Jano is { } report)
             {
                 JanoSummary.Print(stdout, itemSeed, report);
-                if (compareDense)
-                {
-                    var dense = pipeline.Generate(request with { Seed = itemSeed, Jano = null });
-                    JanoSummary.PrintComparison(stdout, result, dense);
-                }
                 if (mapsFolder is not null)
                     JanoMapWriter.Save(Path.Combine(mapsFolder, $"maps-seed{itemSeed}.png"), report, result, pipeline.Engine.Geometry); // the size generated
+            }
+            if (result.Acceleration is { } acceleration && result.Jano is null) JanoSummary.PrintMethod(stdout, itemSeed, acceleration);
+            if (compareDense)
+            {
+                var dense = pipeline.Generate(request with { Seed = itemSeed, Jano = null, Method = null });
+                JanoSummary.PrintComparison(stdout, result, dense);
             }
         }
 
@@ -160,7 +179,9 @@ public static class GenerateCommand
             Guidance = last.Guidance,
             TrueCfg = last.TrueCfg,
             Sampler = last.Sampler,
-            Method = jano is null ? "dense" : "jano",
+            Method = methodName,
+            MethodParameters = last.Acceleration?.Parameters,
+            IdealSpeedup = last.Acceleration?.IdealSpeedup,
             Jano = jano,
             Package = pipeline.Package.Folder,
             PackageSha256 = pipeline.Package.ManifestSha256,
@@ -170,7 +191,7 @@ public static class GenerateCommand
         };
         sidecar.SaveWithImage(output, png); // both or neither
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {output} ({count} image{(count > 1 ? "s" : "")}, {(jano is null ? "dense" : "jano")}, {last.Steps} steps, guidance {last.Guidance}, {total.TotalMs / stepsDone:F1} ms/step, {100 * total.OutsideSessionsShare:F1}% of step time outside ONNX Runtime sessions)"));
+            $"wrote {output} ({count} image{(count > 1 ? "s" : "")}, {methodName}, {last.Steps} steps, guidance {last.Guidance}, {total.TotalMs / stepsDone:F1} ms/step, {100 * total.OutsideSessionsShare:F1}% of step time outside ONNX Runtime sessions)"));
         return 0;
     }
 }

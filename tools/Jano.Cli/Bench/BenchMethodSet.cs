@@ -34,9 +34,7 @@ public static class BenchMethodSet
         foreach (var name in names)
         {
             if (name.Length == 0) throw new UsageException($"--methods '{list}' has an empty name between commas");
-            AccelerationMethod parsed;
-            try { parsed = AccelerationMethods.Parse(NameOf(name), ParametersOf(name)); }
-            catch (ArgumentException e) { throw new UsageException($"--methods: {e.Message}"); }
+            var parsed = MethodSpec.Parse(name, "--methods");
             if (parsed.Family == AccelerationMethods.Dense) continue; // always there, once
             if (parsed.Family is AccelerationMethods.TeaCache or AccelerationMethods.JanoTeaCache && !hasTeaCacheCalibration)
             {
@@ -44,31 +42,13 @@ public static class BenchMethodSet
                 notes.Add($"{parsed.Name} left out: the package has no acceleration.teaCache calibration (run `jano calibrate`)");
                 continue;
             }
-            var explicitParameters = name.Contains(':');
+            var explicitParameters = MethodSpec.HasParameters(name);
             var settings = sweep && !explicitParameters ? BenchSweep.For(parsed, steps, jano, presets) : [Default(parsed, jano, explicitParameters)];
             foreach (var m in settings)
                 if (seen.Add(m.Label)) methods.Add(m);
         }
         if (methods.Count == 1) throw new UsageException($"--methods '{list}' names only dense; add a method to compare with it");
         return methods;
-    }
-
-    /// <summary>"fora:interval=2;x=y" → "fora".</summary>
-    private static string NameOf(string entry) => entry.Split(':', 2)[0].Trim();
-
-    /// <summary>"fora:interval=2" → interval = 2: a method at one setting of the user's (a sweep leaves it as given).</summary>
-    private static Dictionary<string, string>? ParametersOf(string entry)
-    {
-        var colon = entry.IndexOf(':');
-        if (colon < 0) return null;
-        var parameters = new Dictionary<string, string>();
-        foreach (var pair in entry[(colon + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=');
-            if (eq <= 0) throw new UsageException($"--methods '{entry}': parameters are written name:key=value;key=value, got '{pair}'");
-            parameters[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
-        }
-        return parameters;
     }
 
     /// <summary>A method at its defaults, or at the parameters given (the label then names them), with the chosen Jano options for the Jano family.</summary>

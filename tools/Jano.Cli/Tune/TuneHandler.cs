@@ -84,9 +84,17 @@ public static class TuneHandler
         if (heldOut.Count > 0)
         {
             var progress = CliProgress.For(stderr, "tune: held out", "images");
-            var shippedCandidate = new TuneCandidate(AccelerationMethods.Parse(AccelerationMethods.Jano), shipped);
-            held = HeldOutComparison.Run(pipeline, heldOut, steps, s.Guidance,
-                [($"{s.Name} ({best.Candidate.Label})", best.Candidate), ($"{shippedName} (jano, the package default)", shippedCandidate)], (d, t) => progress.Report(d, t));
+            var contenders = new List<(string, TuneCandidate)> { ($"{s.Name} ({best.Candidate.Label})", best.Candidate) };
+            try
+            {
+                shipped.Validate(steps, m.Geometry.Height, m.Geometry.Width);
+                contenders.Add(($"{shippedName} (jano, the package default)", new TuneCandidate(AccelerationMethods.Parse(AccelerationMethods.Jano), shipped)));
+            }
+            catch (ArgumentException e)
+            {
+                stderr.WriteLine($"note: the package's preset {shippedName} cannot run at {steps} steps ({e.Message}); the held-out seeds show the tuned preset alone");
+            }
+            held = HeldOutComparison.Run(pipeline, heldOut, steps, s.Guidance, contenders, (d, t) => progress.Report(d, t));
             PrintHeldOut(stdout, s, held, heldOut.Count);
         }
 
