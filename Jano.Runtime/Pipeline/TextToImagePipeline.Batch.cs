@@ -58,6 +58,7 @@ public sealed partial class TextToImagePipeline
     /// </summary>
     public IReadOnlyList<GenerationResult> GenerateBatch(IReadOnlyList<GenerationRequest> requests)
     {
+        using var _ = _gate.Enter(); // one generation (or batch) at a time, as Generate and GenerateAsync
         foreach (var r in requests) r.Validate();
         if (WhyNotOneBatch(requests) is { } why) throw new ArgumentException($"these requests cannot run as one batch: {why}");
         var k = requests.Count;

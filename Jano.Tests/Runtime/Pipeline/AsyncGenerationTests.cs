@@ -84,6 +84,7 @@ public sealed class AsyncGenerationTests
             var async = Assert.Throws<InvalidOperationException>(() => _pipeline.GenerateAsync(Request()));
             Assert.That(async!.Message, Does.Contain("one generation at a time"));
             Assert.Throws<InvalidOperationException>(() => _pipeline.Generate(Request()));
+            Assert.Throws<InvalidOperationException>(() => _pipeline.GenerateBatch([Request(), Request(seed: 4)]));
         }
         finally
         {
