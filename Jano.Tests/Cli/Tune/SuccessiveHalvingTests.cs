@@ -18,6 +18,13 @@ public sealed class SuccessiveHalvingTests
         public int Generated { get; private set; }
         public int Items => items;
         public double DenseMedianMs(int count) => DenseMs;
+        public List<int> DenseRetimed { get; } = [];
+
+        public double TimeDense(int item)
+        {
+            DenseRetimed.Add(item);
+            return DenseMs;
+        }
 
         public IReadOnlyList<TuneScore> Evaluate(TuneCandidate candidate, int from, int to)
         {
@@ -68,6 +75,8 @@ public sealed class SuccessiveHalvingTests
         Assert.That(outcome.Evaluations, Is.EqualTo(9 * 7 + 3 * 13));
         Assert.That(fake.Generated, Is.EqualTo(outcome.Evaluations));
         Assert.That(outcome.ExhaustiveEvaluations, Is.EqualTo(180));
+        Assert.That(fake.DenseRetimed, Is.EqualTo(Enumerable.Range(7, 13)), "the last rung times dense again on its new images");
+        Assert.That(outcome.MeasuredSpeedups.Values.Select(v => Math.Round(v, 9)), Is.EquivalentTo(new[] { 2.7, 2.3, 2.4 }));
     }
 
     [Test]

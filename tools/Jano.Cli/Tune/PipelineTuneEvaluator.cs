@@ -40,6 +40,8 @@ public sealed class PipelineTuneEvaluator : ITuneEvaluator
 
     public double DenseMedianMs(int count) => WallClock.Median(_denseMs.Take(count));
 
+    public double TimeDense(int item) => TimedGeneration.Run(_pipeline, Request(_items[item])).Ms;
+
     public IReadOnlyList<TuneScore> Evaluate(TuneCandidate candidate, int from, int to)
     {
         var scores = new List<TuneScore>(Math.Max(0, to - from));

@@ -14,7 +14,9 @@ namespace Jano.Cli.Tune;
 /// Ranking within a rung: candidates whose mean PSNR so far is at least the target less a slack (which
 /// shrinks to 0 at the last rung: a mean over few images is noisy) come first, by ideal (FLOP) speed-up,
 /// which does not depend on machine load; the rest follow by PSNR. At the end, among the candidates that
-/// met the target on every calibration image's mean, the largest measured speed-up wins.
+/// met the target on every calibration image's mean, the largest measured speed-up wins; the last rung runs
+/// image by image, dense again beside the finalists, so that speed-up is timed side by side with dense
+/// (timing dense only once, up front, let drift in the machine's load into the ratio).
 /// </summary>
 public sealed class SuccessiveHalving(ITuneEvaluator evaluator, double targetPsnr, int eta = 3, double slackDb = 1.0)
 {
@@ -32,7 +34,11 @@ public sealed class SuccessiveHalving(ITuneEvaluator evaluator, double targetPsn
     }
 
     /// <summary>What the search did: every candidate with what it saw, the winner (null: none met the target), and its cost.</summary>
-    public sealed record Outcome(IReadOnlyList<Entry> Entries, Entry? Best, double BestSpeedup, int Evaluations, int ExhaustiveEvaluations, IReadOnlyList<int> RungItems);
+    public sealed record Outcome(IReadOnlyList<Entry> Entries, Entry? Best, double BestSpeedup, int Evaluations, int ExhaustiveEvaluations, IReadOnlyList<int> RungItems)
+    {
+        /// <summary>The finalists' measured speed-ups (last rung, timed beside dense).</summary>
+        public IReadOnlyDictionary<Entry, double> MeasuredSpeedups { get; init; } = new Dictionary<Entry, double>();
+    }
 
     /// <summary>Items per rung: all of them at the last rung, ÷ η at each earlier one (at least 1), for enough rungs to bring the candidates down to about η.</summary>
     public static int[] RungSizes(int candidates, int items, int eta)
@@ -53,26 +59,59 @@ public sealed class SuccessiveHalving(ITuneEvaluator evaluator, double targetPsn
         var entries = candidates.Select(c => new Entry(c)).ToList();
         var alive = entries.ToList();
         var evaluations = 0;
+        List<double> denseTimes = [];
+        var newFrom = items;
         for (var k = 0; k < sizes.Length; k++)
         {
-            foreach (var e in alive)
-            {
-                var scores = evaluator.Evaluate(e.Candidate, e.Scores.Count, sizes[k]);
-                evaluations += scores.Count;
-                e.Scores.AddRange(scores);
-                e.Rung = k;
-            }
             var last = k == sizes.Length - 1;
+            if (last) denseTimes = FinalRung(alive, k, sizes[k], ref evaluations, ref newFrom);
+            else
+                foreach (var e in alive)
+                {
+                    var scores = evaluator.Evaluate(e.Candidate, e.Scores.Count, sizes[k]);
+                    evaluations += scores.Count;
+                    e.Scores.AddRange(scores);
+                    e.Rung = k;
+                }
             var slack = last ? 0 : slackDb * (sizes.Length - 1 - k) / (sizes.Length - 1);
             var ranked = Rank(alive, targetPsnr - slack);
             log?.Invoke(FormattableString.Invariant($"rung {k + 1}/{sizes.Length}: {alive.Count} candidates on {sizes[k]} of {items} images; best so far {ranked[0].Candidate.Label} ({ranked[0].MeanPsnr:F2} dB, ideal {ranked[0].IdealSpeedup:F2}x)"));
             if (last) break;
             alive = ranked.Take(Math.Max(1, (int)Math.Ceiling(alive.Count / (double)eta))).ToList();
         }
-        var denseMs = evaluator.DenseMedianMs(items);
+        // Measured speed-up on the last rung's new images, timed beside dense; with none new, against dense's first timing.
+        var denseMs = denseTimes.Count > 0 ? WallClock.Median(denseTimes) : evaluator.DenseMedianMs(items);
+        double Speedup(Entry e) => denseMs / WallClock.Median(e.Scores.Skip(denseTimes.Count > 0 ? newFrom : 0).Select(s => s.WallMs));
         var feasible = alive.Where(e => e.Scores.Count == items && e.MeanPsnr >= targetPsnr).ToList();
-        var best = feasible.OrderByDescending(e => denseMs / e.MedianMs).FirstOrDefault();
-        return new Outcome(entries, best, best is null ? double.NaN : denseMs / best.MedianMs, evaluations, candidates.Count * items, sizes);
+        var best = feasible.OrderByDescending(Speedup).FirstOrDefault();
+        return new Outcome(entries, best, best is null ? double.NaN : Speedup(best), evaluations, candidates.Count * items, sizes)
+        {
+            MeasuredSpeedups = alive.ToDictionary(e => e, Speedup),
+        };
+    }
+
+    /// <summary>
+    /// The last rung image by image: dense again, then every finalist on that image (in an order that
+    /// rotates), so the finalists' measured speed-ups come from times taken side by side with dense's.
+    /// </summary>
+    private List<double> FinalRung(List<Entry> alive, int rung, int to, ref int evaluations, ref int newFrom)
+    {
+        var from = alive.Max(e => e.Scores.Count);
+        newFrom = from;
+        var dense = new List<double>();
+        for (var i = from; i < to; i++)
+        {
+            dense.Add(evaluator.TimeDense(i));
+            for (var j = 0; j < alive.Count; j++)
+            {
+                var e = alive[(i + j) % alive.Count];
+                var scores = evaluator.Evaluate(e.Candidate, i, i + 1);
+                evaluations += scores.Count;
+                e.Scores.AddRange(scores);
+            }
+        }
+        foreach (var e in alive) e.Rung = rung;
+        return dense;
     }
 
     /// <summary>Candidates at or above <paramref name="bar"/> first, fastest (ideal) first; then the others, closest to dense first.</summary>
