@@ -4,7 +4,7 @@ namespace Jano.Runtime.Acceleration;
 
 /// <summary>
 /// Ideal speed-up of any method from FLOP counts (<see cref="FlopCounter"/>, the count Jano's report
-/// uses): dense FLOPs over <paramref name="denseSteps"/> steps over what the method's steps ran. A computed
+/// uses): dense FLOPs over the dense step count over what the method's steps ran. A computed
 /// step counts its cond runs and its forward over its token prefix; a block reuse counts the cond runs,
 /// the embedding and the final layer over every token; a forecast or a step of no tokens counts nothing.
 /// The caption stage counts once on both sides. steps-K: K plans against the user's step count.

@@ -104,7 +104,10 @@ public sealed class BatchRunner : IDisposable
     {
         if (_pipelines.TryGetValue(folder, out var p)) return p;
         p = TextToImagePipeline.Open(folder, _settings.Runtime);
-        if (p.ThreadsNote is { } note && !Notes.Contains("note: " + note)) Notes.Add("note: " + note);
+        void Note(string? text) { if (text is not null && !Notes.Contains("note: " + text)) Notes.Add("note: " + text); }
+        Note(p.ThreadsNote);
+        if (p.Sessions.FallbackReason is { } why) Note($"using the CPU provider; CUDA is not available ({why})");
+        if (p.BuffersFallbackReason is { } reason) Note($"the step loop's buffers stay in host memory; GPU buffers are not available ({reason})");
         _pipelines[folder] = p;
         return p;
     }
@@ -116,43 +119,90 @@ public sealed class BatchRunner : IDisposable
         if (File.Exists(output)) throw new IOException($"--out {output}: is a file; give a folder for the batch's images");
         var ids = items.Select(i => i.Item.Id).ToList();
         BatchState.StartOrResume(output, BatchState.HashOf(_settings.ManifestPath), _settings.Shard, ids);
+        LeftoverTemporaries.Remove(output);
         using var index = AppendOnlyJsonl<BatchIndexEntry>.Open(Path.Combine(output, BatchFiles.Index));
         using var errors = AppendOnlyJsonl<BatchErrorEntry>.Open(Path.Combine(output, BatchFiles.Errors));
         var done = index.Existing.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var failedBefore = errors.Existing.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
 
-        int generated = 0, skipped = 0, failed = 0;
+        int generated = 0, skipped = 0, failed = 0, visited = 0;
         double generateMs = 0;
-        for (var k = 0; k < items.Count; k++)
+        // Groups depend on the manifest and the batch size alone, never on what an earlier run finished, so
+        // a resumed run forms the same groups and computes the same bytes.
+        foreach (var group in BatchGroups.Form(items, _settings.BatchSize, CanShareAForward))
         {
             cancel.ThrowIfCancellationRequested();
-            var it = items[k];
-            var id = it.Item.Id;
-            if (done.Contains(id)) { skipped++; progress?.Report(new BatchProgress(k + 1, items.Count, skipped, failed, id, 0)); continue; }
+            var pending = group.Where(it => !done.Contains(it.Item.Id)).ToList();
             var start = Stopwatch.GetTimestamp();
-            try
+            var results = pending.Count == 0 ? [] : GenerateGroup(group, pending);
+            var msEach = pending.Count == 0 ? 0 : Stopwatch.GetElapsedTime(start).TotalMilliseconds / pending.Count;
+            foreach (var it in group)
             {
-                var entry = Generate(it, output);
-                index.Append(entry);
-                generated++;
+                var id = it.Item.Id;
+                visited++;
+                if (done.Contains(id)) { skipped++; progress?.Report(new BatchProgress(visited, items.Count, skipped, failed, id, 0)); continue; }
+                var writeStart = Stopwatch.GetTimestamp();
+                try
+                {
+                    var result = results[id];
+                    if (result.Error is { } error) throw error;
+                    var unionOf = group.Count > 1 && result.Value!.Method == "jano" && result.Batched ? group.Select(g => g.Item.Id).ToList() : null;
+                    index.Append(Write(it, result.Value!, output, unionOf));
+                    generated++;
+                }
+                catch (Exception e) when (IsItemFailure(e))
+                {
+                    failed++;
+                    // A rerun retries a failed item; its error is recorded once (the same failure, the same line), so the folder stays the same bytes.
+                    if (failedBefore.Add(id)) errors.Append(new BatchErrorEntry(id, it.Item.Line, Jano.Core.OneLine.Of(e.Message)));
+                }
+                var ms = msEach + Stopwatch.GetElapsedTime(writeStart).TotalMilliseconds;
+                generateMs += ms;
+                progress?.Report(new BatchProgress(visited, items.Count, skipped, failed, id, ms));
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NonFiniteLatentsException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
-            {
-                failed++;
-                // A rerun retries a failed item; its error is recorded once (the same failure, the same line), so the folder stays the same bytes.
-                if (failedBefore.Add(id)) errors.Append(new BatchErrorEntry(id, it.Item.Line, Jano.Core.OneLine.Of(e.Message)));
-            }
-            var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            generateMs += ms;
-            progress?.Report(new BatchProgress(k + 1, items.Count, skipped, failed, id, ms));
         }
         return new BatchOutcome(generated, skipped, failed, generateMs);
     }
 
-    private BatchIndexEntry Generate(PreparedItem it, string output)
+    private static bool IsItemFailure(Exception e) =>
+        e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or NonFiniteLatentsException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
+
+    /// <summary>One item's generation: its result (from the group's batched forward, or alone), or the failure to record for it.</summary>
+    private readonly record struct Outcome(GenerationResult? Value, Exception? Error, bool Batched = false);
+
+    private bool CanShareAForward(IReadOnlyList<PreparedItem> group, PreparedItem next) =>
+        next.PackageFolder == group[0].PackageFolder
+        && PipelineFor(next.PackageFolder).WhyNotOneBatch([.. group.Select(g => g.Request), next.Request]) is null;
+
+    /// <summary>
+    /// The group's images: one batched generation of the whole group (finished members included, so the
+    /// batch is the same as in an uninterrupted run), or each pending item alone for a group of one or when
+    /// the batch failed (so a failure is recorded against the item that caused it).
+    /// </summary>
+    private Dictionary<string, Outcome> GenerateGroup(IReadOnlyList<PreparedItem> group, IReadOnlyList<PreparedItem> pending)
+    {
+        var outcomes = new Dictionary<string, Outcome>(StringComparer.Ordinal);
+        if (group.Count > 1)
+        {
+            try
+            {
+                var results = PipelineFor(group[0].PackageFolder).GenerateBatch(group.Select(g => g.Request).ToList());
+                for (var j = 0; j < group.Count; j++) outcomes[group[j].Item.Id] = new Outcome(results[j], null, Batched: true);
+                return outcomes;
+            }
+            catch (Exception e) when (IsItemFailure(e)) { outcomes.Clear(); }
+        }
+        foreach (var it in pending)
+        {
+            try { outcomes[it.Item.Id] = new Outcome(PipelineFor(it.PackageFolder).Generate(it.Request), null); }
+            catch (Exception e) when (IsItemFailure(e)) { outcomes[it.Item.Id] = new Outcome(null, e); }
+        }
+        return outcomes;
+    }
+
+    private BatchIndexEntry Write(PreparedItem it, GenerationResult result, string output, IReadOnlyList<string>? janoUnionOf)
     {
         var pipeline = PipelineFor(it.PackageFolder);
-        var result = pipeline.Generate(it.Request);
         var png = ImageWriter.EncodePng([result.Image], result.Channels, result.Height, result.Width);
         var item = it.Item;
         var image = item.Id + ".png";
@@ -161,7 +211,7 @@ public sealed class BatchRunner : IDisposable
             Id = item.Id, Line = item.Line, Prompt = item.Prompt, Negative = it.Request.NegativePrompt, Seed = it.Request.Seed,
             Steps = result.Steps, Guidance = result.Guidance, Width = result.Width, Height = result.Height, Sampler = result.Sampler,
             Method = it.Method, Jano = it.Request.Jano, Model = item.Model ?? pipeline.Package.Manifest.Name,
-            PackageSha256 = pipeline.Package.ManifestSha256, Image = image,
+            PackageSha256 = pipeline.Package.ManifestSha256, Image = image, JanoUnionOf = janoUnionOf,
         };
         var json = System.Text.Encoding.UTF8.GetBytes(sidecar.ToJson());
         Jano.Core.IO.FilePair.Write(Path.Combine(output, image), s => s.Write(png), Path.Combine(output, item.Id + ".json"), s => s.Write(json));

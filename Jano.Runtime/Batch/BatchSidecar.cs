@@ -25,6 +25,11 @@ public sealed record BatchSidecar
     public required string Model { get; init; }
     public required string PackageSha256 { get; init; }
     public required string Image { get; init; }
+    /// <summary>
+    /// For a Jano item that ran in a batched forward (--batch-size): the ids of the batch, whose masks' union
+    /// it computed; the same request generated alone gives another image. Null for an item that ran alone or dense.
+    /// </summary>
+    public IReadOnlyList<string>? JanoUnionOf { get; init; }
 
     private static readonly JsonSerializerOptions Options = new()
     {

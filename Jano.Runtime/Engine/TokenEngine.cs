@@ -17,7 +17,10 @@ namespace Jano.Runtime.Engine;
 /// A block with the image-only attention (the shape says which: SD3.5's joint-dual) also writes its new
 /// k2/v2 rows [0, n) into a second persistent K/V of the N image rows and attends its n image queries
 /// against all N, between the joint attention and post.
-/// The conditional and unconditional branches run as one batch of two. Every input and output is bound
+/// The conditional and unconditional branches run as one batch of two; an engine made for several images
+/// (<see cref="MaxImages"/>) runs images × branches items in one forward (batch item j·branches + b is branch
+/// b of image j), each image with its own latents and captions, all at one timestep and one scheduling order.
+/// Every input and output is bound
 /// to a persistent buffer of the step device (host memory, or GPU memory with ONNX Runtime and our
 /// kernels on one stream), so a step allocates nothing and, on a GPU, moves only the computed patch
 /// rows up and the output rows down: the scheduler, guidance and the Jano analysis stay on the host.
@@ -45,7 +48,7 @@ public sealed class TokenEngine : IDisposable
     private readonly EngineBindings _bindings;
     private readonly float[] _outputHost;
     private bool _outputHostCurrent;
-    private readonly BatchBuffers?[] _batches = new BatchBuffers?[MaxBranches + 1];
+    private readonly BatchBuffers?[] _batches;
     private readonly BoundRun? _condRun;
     private readonly TokenLayout _layout;
     private readonly int _channels, _outChannels;
@@ -65,8 +68,13 @@ public sealed class TokenEngine : IDisposable
     /// <param name="geometry">The latent size of the images this engine computes.</param>
     /// <param name="device">Where the buffers live and what copies between them; the engine does not own it.</param>
     /// <param name="kernelAttention">Attention through the device's kernel; false: the program's MultiHeadAttention graph in ONNX Runtime.</param>
-    public TokenEngine(IBlockProgram program, LatentGeometry geometry, IStepDevice device, bool kernelAttention)
+    /// <param name="maxImages">Images one forward may carry (each with its guidance branches): the buffers are sized for it.</param>
+    public TokenEngine(IBlockProgram program, LatentGeometry geometry, IStepDevice device, bool kernelAttention, int maxImages = 1)
     {
+        if (maxImages < 1) throw new ArgumentOutOfRangeException(nameof(maxImages), maxImages, "an engine carries at least one image");
+        MaxImages = maxImages;
+        var maxBatch = MaxBranches * maxImages;
+        _batches = new BatchBuffers?[maxBatch + 1];
         _program = program;
         Geometry = geometry;
         _shape = program.ShapeFor(geometry);
@@ -83,10 +91,10 @@ public sealed class TokenEngine : IDisposable
         _timestep = device.Allocate(1, 1);
         _guidance = device.Allocate(1, 1);
         _patchesHost = new float[n * _shape.PatchInputWidth]; // staging: Upload copies out of it before returning
-        _patches = device.Allocate(MaxBranches * n, _shape.PatchInputWidth);
-        _embedded = device.Allocate(MaxBranches * rows, d);
-        _reorderScratch = device.Allocate(MaxBranches * rows, Math.Max(d, _shape.PatchOutputWidth));
-        _outputHost = new float[MaxBranches * n * _shape.PatchOutputWidth];
+        _patches = device.Allocate(maxBatch * n, _shape.PatchInputWidth);
+        _embedded = device.Allocate(maxBatch * rows, d);
+        _reorderScratch = device.Allocate(maxBatch * rows, Math.Max(d, _shape.PatchOutputWidth));
+        _outputHost = new float[maxBatch * n * _shape.PatchOutputWidth];
         _order = Enumerable.Range(0, n).ToArray();
         _rowOf = new int[n];
         _seen = new bool[n];
@@ -103,6 +111,12 @@ public sealed class TokenEngine : IDisposable
     /// <summary>The latent size this engine computes.</summary>
     public LatentGeometry Geometry { get; }
 
+    /// <summary>The most images one forward carries (<see cref="SetImageCaptions"/>).</summary>
+    public int MaxImages { get; }
+
+    /// <summary>Images in the current batch (1 after <see cref="SetCaptions"/>).</summary>
+    public int Images { get; private set; } = 1;
+
     /// <summary>What holds the buffers (for reports).</summary>
     public IStepDevice Device => _device;
 
@@ -115,7 +129,8 @@ public sealed class TokenEngine : IDisposable
     public StepTimings Timings { get; } = new();
 
     /// <summary>
-    /// Output rows [N, W] of a branch (0 conditional, 1 unconditional), in scheduling order.
+    /// Output rows [N, W] of a batch item: a branch (0 conditional, 1 unconditional), or with several
+    /// images, item j·branches + b (branch b of image j); in scheduling order.
     /// On a GPU the first call after a forward waits for it and downloads every branch's rows once.
     /// </summary>
     public ReadOnlySpan<float> Output(int branch)
@@ -230,6 +245,7 @@ public sealed class TokenEngine : IDisposable
         _outputHostCurrent = false;
         _residual?.Reset();
         _current = batch;
+        Images = 1;
         // The same captions (states and pooled vectors, by reference) keep their buffers: once per prompt pair.
         if (ReferenceEquals(batch.CaptionKeys[0], cond.States) && ReferenceEquals(batch.CaptionKeys[1], uncond?.States)
             && ReferenceEquals(batch.CaptionKeys[2], cond.Pooled) && ReferenceEquals(batch.CaptionKeys[3], uncond?.Pooled)) return;
@@ -245,17 +261,63 @@ public sealed class TokenEngine : IDisposable
     }
 
     /// <summary>
+    /// Sets the captions of several images run in one forward: per image its conditional caption and, with
+    /// guidance, its unconditional one (every image the same number of branches). Batch item
+    /// j·branches + b is branch b of image j. The program's caption stage runs for all of them (captions are
+    /// padded to the longest in the batch); nothing is reused from an earlier batch.
+    /// </summary>
+    public void SetImageCaptions(IReadOnlyList<CaptionInput> cond, IReadOnlyList<CaptionInput>? uncond)
+    {
+        var images = cond.Count;
+        if (images < 1 || images > MaxImages) throw new ArgumentOutOfRangeException(nameof(cond), images, $"this engine carries 1 to {MaxImages} images");
+        if (uncond is not null && uncond.Count != images) throw new ArgumentException($"{images} conditional captions but {uncond.Count} unconditional ones");
+        var branches = uncond is null ? 1 : 2;
+        var captions = new CaptionInput[images * branches];
+        for (var j = 0; j < images; j++)
+        {
+            captions[j * branches] = cond[j];
+            if (uncond is not null) captions[j * branches + 1] = uncond[j];
+        }
+        var batch = _batches[captions.Length] ??= new BatchBuffers(_device, captions.Length, _shape);
+        _outputHostCurrent = false;
+        _residual?.Reset();
+        _current = batch;
+        Images = images;
+        var buffers = _program.EncodeCaptions(_device, _captionRunOptions, captions);
+        batch.ClearRuns();
+        batch.Captions?.Dispose();
+        batch.Captions = buffers;
+        Array.Clear(batch.CaptionKeys); // a later SetCaptions must not take these for its own
+    }
+
+    /// <summary>
     /// Computes the prefix rows and image tokens [0, n) (scheduling order) of every branch for the
     /// given latents [C, H, W] and model timestep; their output and K/V rows are overwritten, the rest kept.
     /// </summary>
     public void Forward(ReadOnlySpan<float> latents, float timestep, int n)
+    {
+        if (Images != 1) throw new InvalidOperationException($"the captions are of {Images} images; give each its latents (ForwardImages)");
+        Forward(latents, null, timestep, n);
+    }
+
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, float, int)"/> for the images of <see cref="SetImageCaptions"/>:
+    /// each image's latents [C, H, W] feed its branches; one timestep and one token count n for all.
+    /// </summary>
+    public void ForwardImages(IReadOnlyList<float[]> latents, float timestep, int n)
+    {
+        if (latents.Count != Images) throw new ArgumentException($"{latents.Count} latents for a batch of {Images} images");
+        Forward(default, latents, timestep, n);
+    }
+
+    private void Forward(ReadOnlySpan<float> latents, IReadOnlyList<float[]>? perImage, float timestep, int n)
     {
         var batch = Current;
         if (n < 0 || n > _shape.Tokens) throw new ArgumentOutOfRangeException(nameof(n), n, $"token count must be in [0, {_shape.Tokens}]");
         if (n == 0) return; // nothing to recompute: every output row keeps its cached value
         ref var sessionTicks = ref Timings.SessionTicks;
         int b = batch.Batch, prefix = _shape.PrefixRows, rows = _shape.Rows;
-        var runs = Embed(batch, latents, timestep, n);
+        var runs = Embed(batch, latents, perImage, timestep, n);
         long rowsStart;
         var attentionShape = AttentionShape.Create(b, prefix + n, rows, rows, _shape.Heads, _shape.HeadDim);
         // The image-only attention: n image queries against all N image rows of its own cache.
@@ -305,7 +367,7 @@ public sealed class TokenEngine : IDisposable
         set
         {
             _keepResidual = value;
-            if (value) _residual ??= new BlockResidual(_device, (long)MaxBranches * _shape.Rows * _shape.HiddenSize);
+            if (value) _residual ??= new BlockResidual(_device, (long)MaxBranches * MaxImages * _shape.Rows * _shape.HiddenSize);
             _residual?.Reset();
         }
     }
@@ -319,19 +381,23 @@ public sealed class TokenEngine : IDisposable
     public void ForwardReusingBlocks(ReadOnlySpan<float> latents, float timestep)
     {
         var batch = Current;
+        if (Images != 1) throw new InvalidOperationException("reusing the blocks' residual runs one image at a time");
         if (!_keepResidual) throw new InvalidOperationException("the engine keeps no block residual; set KeepBlockResidual before the first step");
         int n = _shape.Tokens;
         var count = (long)batch.Batch * _shape.Rows * _shape.HiddenSize;
         if (!_residual!.Holds(count)) throw new InvalidOperationException("no block residual to reuse: a full step must run first (and the order must not have changed since)");
-        var runs = Embed(batch, latents, timestep, n);
+        var runs = Embed(batch, latents, null, timestep, n);
         var rowsStart = Stopwatch.GetTimestamp();
         _residual.Apply(_embedded, batch.HiddenOut(_shape.Depth - 1), count);
         Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
         Finish(batch, runs, n);
     }
 
-    /// <summary>The timestep, the cond runs and the embedding of the prefix rows and image tokens [0, n).</summary>
-    private StepRuns Embed(BatchBuffers batch, ReadOnlySpan<float> latents, float timestep, int n)
+    /// <summary>
+    /// The timestep, the cond runs and the embedding of the prefix rows and image tokens [0, n): from one
+    /// image's latents for every branch, or from each of <paramref name="perImage"/> for its own branches.
+    /// </summary>
+    private StepRuns Embed(BatchBuffers batch, ReadOnlySpan<float> latents, IReadOnlyList<float[]>? perImage, float timestep, int n)
     {
         ref var sessionTicks = ref Timings.SessionTicks;
         int b = batch.Batch;
@@ -343,10 +409,17 @@ public sealed class TokenEngine : IDisposable
         runs.Cond?.Run(ref sessionTicks); // per-batch conditioning (pooled text), after the shared one
         var patchWidth = _shape.PatchInputWidth;
         var rowsStart = Stopwatch.GetTimestamp();
-        _layout.Gather(latents, _channels, _order, n, _patchesHost);
-        _device.Upload(_patchesHost.AsSpan(0, n * patchWidth), _patches, 0);
-        for (var i = 1; i < b; i++) // every branch starts from the same latents
-            _device.Copy(_patches, 0, _patches, (long)i * n * patchWidth, (long)n * patchWidth);
+        var images = perImage?.Count ?? 1;
+        var branches = b / images;
+        var item = (long)n * patchWidth;
+        for (var j = 0; j < images; j++)
+        {
+            _layout.Gather(perImage is null ? latents : perImage[j], _channels, _order, n, _patchesHost);
+            var first = j * branches * item;
+            _device.Upload(_patchesHost.AsSpan(0, (int)item), _patches, first);
+            for (var i = 1; i < branches; i++) // an image's branches start from its latents
+                _device.Copy(_patches, first, _patches, first + i * item, item);
+        }
         Timings.RowsTicks += Stopwatch.GetTimestamp() - rowsStart;
         runs.Embed.Run(ref sessionTicks);
         return runs;

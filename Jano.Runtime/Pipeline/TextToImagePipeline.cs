@@ -22,10 +22,15 @@ namespace Jano.Runtime.Pipeline;
 /// Text → image on a model package: encodes the prompt (and the negative prompt for guidance), draws
 /// seeded noise, and runs the package's scheduler (diffusers' class from its config, or the runtime's
 /// own sampler for packages without one) over the token engine with the family's block program, asking
-/// an acceleration policy what each step computes (dense: every token, every step). A pipeline serves
-/// one generation at a time (the scheduler is stateful).
+/// an acceleration policy what each step computes (dense: every token, every step).
 /// </summary>
-public sealed class TextToImagePipeline : IDisposable
+/// <remarks>
+/// Not thread-safe: a pipeline serves one generation at a time (its scheduler, engine and step buffers are
+/// state of the run); a call made while another runs fails at once with <see cref="InvalidOperationException"/>.
+/// To serve several generations at once, open one pipeline per concurrent generation (a pool) and queue
+/// requests to them. The asynchronous API is in TextToImagePipeline.Async.cs.
+/// </remarks>
+public sealed partial class TextToImagePipeline : IDisposable
 {
     private readonly IStepDevice _device;
     private readonly ITextEncoder? _text;
@@ -97,14 +102,17 @@ public sealed class TextToImagePipeline : IDisposable
     }
 
     /// <summary>
-    /// The engine for a latent size: the one in use, or a new one (the old one's buffers released first,
-    /// the block program's sessions kept), when a request asks for another size.
+    /// The engine for a latent size and a number of images per forward: the one in use, or a new one (the
+    /// old one's buffers released first, the block program's sessions kept), when a request asks for another
+    /// size or more images than it carries.
     /// </summary>
-    private TokenEngine EngineFor(LatentGeometry g)
+    private TokenEngine EngineFor(LatentGeometry g, int images = 1)
     {
-        if (_engine.Geometry.Height == g.Height && _engine.Geometry.Width == g.Width) return _engine;
+        var sameSize = _engine.Geometry.Height == g.Height && _engine.Geometry.Width == g.Width;
+        if (sameSize && _engine.MaxImages >= images) return _engine;
+        var carry = sameSize ? Math.Max(images, _engine.MaxImages) : images;
         _engine.Dispose();
-        _engine = new TokenEngine(_program, g, _device, _kernelAttention);
+        _engine = new TokenEngine(_program, g, _device, _kernelAttention, carry);
         AllocateImageBuffers(g);
         return _engine;
     }
@@ -220,8 +228,22 @@ public sealed class TextToImagePipeline : IDisposable
         }
     }
 
+    /// <summary>Generates one image on the calling thread; <paramref name="onStep"/> hears of every step.</summary>
+    /// <exception cref="InvalidOperationException">Another generation is running on this pipeline.</exception>
     public GenerationResult Generate(GenerationRequest request, Action<StepReport>? onStep = null)
     {
+        using var _ = _gate.Enter();
+        return GenerateCore(request, onStep, onStage: null, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// One generation. <paramref name="cancel"/> is checked between stages and before every step: a run
+    /// stopped there leaves nothing behind that the next run depends on (every run sets the scheduler's
+    /// timesteps, the captions, the noise and the token order afresh, and its first step computes every token).
+    /// </summary>
+    private GenerationResult GenerateCore(GenerationRequest request, Action<StepReport>? onStep, Action<GenerationStage, int>? onStage, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         var m = Package.Manifest;
         var method = request.Method;
@@ -246,11 +268,15 @@ public sealed class TextToImagePipeline : IDisposable
         var useGuidance = cfgScale != 1.0;
         if (m.Transformer.Guidance == TransformerComponent.EmbeddedGuidance) engine.SetEmbeddedGuidance((float)guidance);
 
+        cancel.ThrowIfCancellationRequested();
+        onStage?.Invoke(GenerationStage.Encoding, steps);
         var textStart = Stopwatch.GetTimestamp();
         var cond = request.PromptStates ?? Encode(request.Prompt, nameof(request.PromptStates));
         var uncond = useGuidance ? request.NegativePromptStates ?? Encode(request.NegativePrompt, nameof(request.NegativePromptStates)) : null;
         engine.SetCaptions(cond, uncond);
         var textMs = Stopwatch.GetElapsedTime(textStart).TotalMilliseconds;
+        cancel.ThrowIfCancellationRequested();
+        onStage?.Invoke(GenerationStage.Denoising, steps);
 
         if (request.InitialNoise is { } noise)
         {
@@ -288,6 +314,7 @@ public sealed class TextToImagePipeline : IDisposable
         long totalTicks = 0;
         for (var i = 0; i < steps; i++)
         {
+            cancel.ThrowIfCancellationRequested();
             var stepStart = Stopwatch.GetTimestamp();
             var sessionBefore = engine.Timings.SessionTicks;
             var attentionBefore = engine.Timings.AttentionTicks;
@@ -324,6 +351,8 @@ public sealed class TextToImagePipeline : IDisposable
         var acceleration = method is null ? null
             : new AccelerationReport(method.Name, method.Parameters, plans, denseSteps, MethodFlops.IdealSpeedup(flops, denseSteps, plans, uncond is null ? 1 : 2));
         var g = geometry;
+        cancel.ThrowIfCancellationRequested();
+        onStage?.Invoke(GenerationStage.Decoding, steps);
         var decodeStart = Stopwatch.GetTimestamp();
         var image = _decoder.Decode(_latents, g.Height, g.Width);
         var decodeMs = Stopwatch.GetElapsedTime(decodeStart).TotalMilliseconds;

@@ -1,6 +1,6 @@
 namespace Jano.Runtime.Sampling;
 
-/// <summary>Classifier-free guidance: uncond + scale·(cond − uncond), written into <paramref name="destination"/>.</summary>
+/// <summary>Classifier-free guidance: uncond + scale·(cond − uncond), written into the destination span.</summary>
 public static class Guidance
 {
     public static void Combine(ReadOnlySpan<float> cond, ReadOnlySpan<float> uncond, float scale, Span<float> destination)

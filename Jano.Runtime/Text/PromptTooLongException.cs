@@ -8,7 +8,7 @@ public sealed class PromptTooLongException : ArgumentException
     {
     }
 
-    /// <param name="specialTokens">The special tokens the count includes, as the message names them ("[CLS] and [SEP]", "</s>").</param>
+    /// <param name="specialTokens">The special tokens the count includes, as the message names them ("[CLS] and [SEP]", "&lt;/s&gt;").</param>
     public PromptTooLongException(int tokenCount, int maxTokens, string specialTokens, string? paramName)
         : base($"The prompt needs {tokenCount} tokens (including {specialTokens}) but the limit is {maxTokens}. " +
                "Shorten it or enable truncation.", paramName)

@@ -27,6 +27,8 @@ public static class CliApp
             BenchCommand.Create(),
             CalibrateCommand.Create(),
             TuneCommand.Create(),
+            Batch.BatchCommand.Create(),
+            ServeCommand.Create(),
             CompletionCommand.Create(),
             HelpMarkdownCommand.Create(),
         };
@@ -46,9 +48,15 @@ public static class CliApp
         {
             var command = parse.CommandResult.Command;
             var name = DisplayName(command);
+            var commands = string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
             if (command is RootCommand && args.Length == 0)
             {
-                stderr.WriteLine($"{ToolName}: give a command (commands: {string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}; see {ToolName} --help)");
+                stderr.WriteLine($"{ToolName}: give a command (commands: {commands}; see {ToolName} --help)");
+                return 2;
+            }
+            if (command is RootCommand && !args[0].StartsWith('-') && !args[0].StartsWith('['))
+            {
+                stderr.WriteLine($"{ToolName}: unknown command '{Jano.Core.OneLine.Of(args[0], 100)}' (commands: {commands})");
                 return 2;
             }
             // An option's own complaint (a missing or wrong value) explains the stray words after it; report it first.

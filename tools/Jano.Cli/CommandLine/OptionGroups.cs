@@ -15,12 +15,13 @@ public static class OptionGroups
     public const string Benchmark = "Benchmark";
     public const string Evaluation = "Evaluation";
     public const string Export = "Export";
+    public const string Server = "Server";
     public const string Runtime = "Runtime";
     public const string Output = "Output";
     public const string Other = "Other";
 
     /// <summary>The order sections appear in help.</summary>
-    public static readonly IReadOnlyList<string> Order = [Input, Generation, Jano, Benchmark, Evaluation, Export, Runtime, Output, Other];
+    public static readonly IReadOnlyList<string> Order = [Input, Generation, Jano, Benchmark, Evaluation, Export, Server, Runtime, Output, Other];
 
     private static readonly ConditionalWeakTable<Option, string> Groups = new();
 
