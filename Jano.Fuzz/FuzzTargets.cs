@@ -11,6 +11,7 @@ public static class FuzzTargets
         ManifestTarget.Target,
         ConfigTargets.PixArt, ConfigTargets.Sd3, ConfigTargets.Flux, ConfigTargets.Clip, ConfigTargets.T5, ConfigTargets.Vae, ConfigTargets.Scheduler,
         TokenizerTargets.ClipPrompt, TokenizerTargets.T5Prompt, TokenizerTargets.T5Model, TokenizerTargets.ClipConfig,
+        BatchManifestTarget.Target,
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -18,7 +18,7 @@ public static class Refusals
 {
     public static bool IsRefusal(Exception e) =>
         e is SafetensorsFormatException or ModelPackageException or ExportException or CheckpointException
-            or SchedulerConfigException or InvalidDataException
+            or SchedulerConfigException or InvalidDataException or Jano.Runtime.Batch.BatchManifestException
         && !string.IsNullOrWhiteSpace(e.Message)
         && !e.Message.Contains('\n');
 
