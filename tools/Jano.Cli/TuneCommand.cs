@@ -35,7 +35,7 @@ public static class TuneCommand
         var runtime = new RuntimeFlags(defaultProvider: "cpu");
         var name = CliOptions.Text("--name", "The preset's name (default: psnr and the target, e.g. psnr32)", "NAME", OptionGroups.Output);
         var dryRun = CliOptions.Switch("--dry-run", "Search and report, but leave the manifest as it is", OptionGroups.Output);
-        var command = new Command("tune", "Search Jano-family settings (thresholds, intervals, warm-up; the hybrid's knob) by successive halving for the largest measured speed-up at a mean PSNR ≥ --target-psnr; write it into the package as a named preset")
+        var command = new Command("tune", "Search Jano-family settings (thresholds, intervals, warm-up; the hybrid's knob) by successive halving for the largest ideal (FLOP) speed-up at a mean PSNR ≥ --target-psnr; write it into the package as a named preset")
         {
             model, prompts, target, method, calibrationSeeds, heldOutSeeds, candidates, eta, steps, guidance,
         };
