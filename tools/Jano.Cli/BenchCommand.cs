@@ -25,7 +25,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var model = ModelOption.Create("--model", "--package");
-        var promptsFile = CliOptions.Text("--prompts-file", "Prompts, one per line ('#' comments; default: the 10 Fashion-MNIST class prompts)", "FILE", OptionGroups.Input);
+        var promptsFile = Bench.BenchPrompts.Option("--prompts-file");
         var seeds = CliOptions.Int("--seeds", "Seeds per prompt", 2, 1, 1000, OptionGroups.Benchmark);
         var warmupRuns = CliOptions.Int("--warmup-runs", "Untimed runs of each method before timing", 1, 0, 1000, OptionGroups.Benchmark);
         var repeats = CliOptions.Int("--repeats", "Timed runs of each image per method, interleaved (the median is reported)", 3, 1, 1000, OptionGroups.Benchmark);
@@ -93,7 +93,7 @@ public static class BenchCommand
         var (package, promptsFile, seeds, steps, guidance, warmupRuns, repeats) = (s.Package, s.PromptsFile, s.Seeds, s.Steps, s.Guidance, s.WarmupRuns, s.Repeats);
         var (threads, attention, provider, forcedActive, forcedMedium, output, summary, janoFlags) = (s.Runtime.Threads, s.Runtime.Attention, s.Runtime.Provider, s.ForcedActive, s.ForcedMedium, s.Output, s.Summary, s.Jano);
         var forced = Forced(forcedActive, forcedMedium);
-        var promptLines = promptsFile is null ? BenchPrompts.Default.Select(p => new BenchPrompts.Line(0, p)).ToList() : BenchPrompts.FromFile(promptsFile);
+        var promptLines = BenchPrompts.Load(promptsFile);
         var prompts = promptLines.Select(p => p.Text).ToList();
         new GenerationRequest { Prompt = prompts[0], Steps = steps, Guidance = guidance }.Validate(); // fail before loading anything
         PrepareOutput(output);

@@ -12,7 +12,7 @@ public static class CalibrateCommand
     public static Command Create()
     {
         var model = ModelOption.Create();
-        var prompts = CliOptions.Text("--prompts", "Prompts, one per line ('#' comments; default: the 10 Fashion-MNIST class prompts)", "FILE", OptionGroups.Input);
+        var prompts = Bench.BenchPrompts.Option("--prompts");
         var seeds = CliOptions.Int("--seeds", "Seeds per prompt (0 .. N − 1)", 2, 1, 1000, OptionGroups.Generation);
         var steps = StepList();
         var guidance = CliOptions.OptionalDouble("--guidance", "Guidance scale (default: the package's)", 0, 1000, OptionGroups.Generation);

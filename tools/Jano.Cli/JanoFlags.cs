@@ -43,7 +43,7 @@ public sealed class JanoFlags
         var v = new Values
         {
             Jano = parse.GetValue(Jano),
-            Dense = parse.GetResult(Dense) is not null && parse.GetValue(Dense),
+            Dense = parse.GetResult(Dense) is not null && parse.GetValue(Dense), // bench has no --dense: asked only when the command has it
             Preset = parse.GetValue(Preset),
             Warmup = parse.GetValue(Warmup),
             Cooldown = parse.GetValue(Cooldown),

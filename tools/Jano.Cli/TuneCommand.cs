@@ -11,7 +11,7 @@ public static class TuneCommand
     public static Command Create()
     {
         var model = ModelOption.Create();
-        var prompts = CliOptions.Text("--prompts", "Prompts, one per line ('#' comments; default: the 10 Fashion-MNIST class prompts)", "FILE", OptionGroups.Input);
+        var prompts = Bench.BenchPrompts.Option("--prompts");
         var target = new Option<double>("--target-psnr")
         {
             Description = "Mean PSNR against dense (dB) the preset must reach on the calibration images [> 0 and ≤ 100]",

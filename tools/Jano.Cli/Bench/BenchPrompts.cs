@@ -11,6 +11,14 @@ public static class BenchPrompts
     /// <summary>A prompt and the line of the file it came from (0 for the built-in prompts).</summary>
     public readonly record struct Line(int Number, string Text);
 
+    /// <summary>The option naming a prompts file, as bench (--prompts-file), calibrate and tune (--prompts) take it.</summary>
+    public static System.CommandLine.Option<string?> Option(string name) =>
+        CommandLine.CliOptions.Text(name, "Prompts, one per line ('#' comments; default: the 10 Fashion-MNIST class prompts)", "FILE", CommandLine.OptionGroups.Input);
+
+    /// <summary>The file's prompts, or the built-in ones (line 0) when no file is given.</summary>
+    public static IReadOnlyList<Line> Load(string? path) =>
+        path is null ? Default.Select(p => new Line(0, p)).ToList() : FromFile(path);
+
     /// <summary>Non-empty lines, trimmed; lines starting with '#' are comments.</summary>
     public static IReadOnlyList<Line> FromFile(string path)
     {

@@ -25,7 +25,7 @@ public static class CalibrateHandler
         }
         try
         {
-            var promptLines = settings.PromptsFile is null ? BenchPrompts.Default.Select(p => new BenchPrompts.Line(0, p)).ToList() : BenchPrompts.FromFile(settings.PromptsFile);
+            var promptLines = BenchPrompts.Load(settings.PromptsFile);
             var prompts = promptLines.Select(p => p.Text).ToList();
             var folder = settings.Package ?? DefaultModel.Locate();
             TeaCacheCalibrationData calibration;

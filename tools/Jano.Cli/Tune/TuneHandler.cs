@@ -45,7 +45,7 @@ public static class TuneHandler
 
     private static int Tune(TuneSettings s, TextWriter stdout, TextWriter stderr)
     {
-        var promptLines = s.PromptsFile is null ? BenchPrompts.Default.Select(p => new BenchPrompts.Line(0, p)).ToList() : BenchPrompts.FromFile(s.PromptsFile);
+        var promptLines = BenchPrompts.Load(s.PromptsFile);
         var prompts = promptLines.Select(p => p.Text).ToList();
         var folder = s.Package ?? DefaultModel.Locate();
         using var pipeline = TextToImagePipeline.Open(folder, new RuntimeOptions { Threads = s.Threads, Provider = s.Provider });
