@@ -7,6 +7,7 @@ using Jano.Runtime.Acceleration;
 using Jano.Runtime.Pipeline;
 using Jano.Runtime.Scheduling;
 using Jano.Tests.Export;
+using Jano.Tests.Runtime.Acceleration;
 
 namespace Jano.Tests.Cli;
 
@@ -38,25 +39,6 @@ public sealed class CalibrateHandlerTests
         var stderr = new StringWriter();
         var code = CalibrateHandler.Run(settings, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private sealed class CopyingRecorder : IStepRecorder
-    {
-        public List<(int Step, int Steps, float[] Input, float[] Output)> Steps { get; } = [];
-
-        public void Record(int step, int steps, ReadOnlySpan<float> modelInput, ReadOnlySpan<float> guidedPrediction) =>
-            Steps.Add((step, steps, modelInput.ToArray(), guidedPrediction.ToArray()));
-    }
-
-    private static double HandRelativeL1(float[] a, float[] b)
-    {
-        double diff = 0, norm = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            diff += Math.Abs((double)a[i] - b[i]);
-            norm += Math.Abs((double)b[i]);
-        }
-        return diff / norm;
     }
 
     /// <summary>The least-squares line by the textbook formulas: slope Σ(x−x̄)(y−ȳ)/Σ(x−x̄)², intercept ȳ − slope·x̄.</summary>
@@ -100,7 +82,7 @@ public sealed class CalibrateHandlerTests
         {
             var (prev, now) = (copies.Steps[i - 1], copies.Steps[i]);
             if (now.Step == 1 || now.Step == now.Steps) continue; // no pair across runs; the last step always computes
-            points.Add((HandRelativeL1(now.Input, prev.Input), HandRelativeL1(now.Output, prev.Output)));
+            points.Add((StepRecordingOracle.HandRelativeL1(now.Input, prev.Input), StepRecordingOracle.HandRelativeL1(now.Output, prev.Output)));
         }
         Assert.That(points, Has.Count.EqualTo(2 * 2 * (3 + 4)));
         var (slope, intercept) = HandLine(points);

@@ -29,27 +29,6 @@ public sealed class TeaCacheRecordingTests
         _model.Dispose();
     }
 
-    /// <summary>Keeps a copy of every step's buffers, so the test can compute the changes itself.</summary>
-    private sealed class CopyingRecorder : IStepRecorder
-    {
-        public List<(int Step, int Steps, float[] Input, float[] Output)> Steps { get; } = [];
-
-        public void Record(int step, int steps, ReadOnlySpan<float> modelInput, ReadOnlySpan<float> guidedPrediction) =>
-            Steps.Add((step, steps, modelInput.ToArray(), guidedPrediction.ToArray()));
-    }
-
-    /// <summary>Σ|a − b| / Σ|b| by plain loops in double: the oracle, not the code under test.</summary>
-    private static double HandRelativeL1(float[] a, float[] b)
-    {
-        double diff = 0, norm = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            diff += Math.Abs((double)a[i] - b[i]);
-            norm += Math.Abs((double)b[i]);
-        }
-        return diff / norm;
-    }
-
     private sealed class BothRecorders(IStepRecorder a, IStepRecorder b) : IStepRecorder
     {
         public void Record(int step, int steps, ReadOnlySpan<float> modelInput, ReadOnlySpan<float> guidedPrediction)
@@ -73,7 +52,7 @@ public sealed class TeaCacheRecordingTests
         {
             if (copies.Steps[i].Step == 1) continue; // a new generation pairs nothing with the last one
             var (prev, now) = (copies.Steps[i - 1], copies.Steps[i]);
-            expected.Add((HandRelativeL1(now.Input, prev.Input), HandRelativeL1(now.Output, prev.Output)));
+            expected.Add((StepRecordingOracle.HandRelativeL1(now.Input, prev.Input), StepRecordingOracle.HandRelativeL1(now.Output, prev.Output)));
         }
         Assert.That(recorder.Samples, Has.Count.EqualTo(10));
         for (var i = 0; i < expected.Count; i++)
